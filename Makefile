@@ -1,0 +1,138 @@
+# mkdump - top-level, non-recursive build.
+#   make            library (shared + static), mkdumpctl
+#   make check      unit, CLI, fuzz smoke and real-kernel guest tests
+#   make check SANITIZE=1   the same under ASan+UBSan (separate build dir)
+#   make demo       a real kernel dump, opened and read
+#   make bench      throughput against the peers, as ratios
+#   make deps       install the Debian packages the build and tests need
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION := 0.1.0
+SONAME := libmkdump.so.1
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+# Downloads (kernel packages, debug vmlinux) are kept here across runs.
+MKD_CACHE ?= $(HOME)/.cache/mkdump
+export MKD_CACHE
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+GUEST_OUT ?= build/guest
+export GUEST_OUT
+
+HAVE_SNAPPY := $(shell printf '\#include <snappy-c.h>\n' | \
+	$(CC) -E - >/dev/null 2>&1 && echo yes)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+LIB_LIBS := -lz -llzo2 -lzstd $(if $(HAVE_SNAPPY),-lsnappy)
+
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) $(SAN_FLAGS) \
+	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilibmkdump
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+
+LIB_SRCS := $(filter-out libmkdump/codec-%.c,$(wildcard libmkdump/*.c)) \
+	libmkdump/codec-$(if $(HAVE_SNAPPY),snappy,nosnappy).c \
+	$(wildcard formats/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CTL_SRCS := $(wildcard mkdumpctl/*.c)
+CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
+GEN_SRCS := $(wildcard tests/gen/*.c)
+GEN_OBJS := $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
+
+SHLIB := $(BUILD)/$(SONAME)
+STLIB := $(BUILD)/libmkdump.a
+CTL := $(BUILD)/mkdumpctl
+UNIT := $(BUILD)/tests/unit-tests
+GEN := $(BUILD)/tests/gen-dump
+PC := $(BUILD)/libmkdump.pc
+
+all: $(SHLIB) $(STLIB) $(CTL) $(PC)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c -o $@ $<
+
+$(SHLIB): $(LIB_OBJS) libmkdump/libmkdump.map
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script,libmkdump/libmkdump.map \
+		-Wl,--no-undefined -o $@ $(LIB_OBJS) $(LIB_LIBS)
+	ln -sf $(SONAME) $(BUILD)/libmkdump.so
+
+$(STLIB): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+# The CLI links the static library: one self-contained binary that also
+# runs in a capture kernel's initramfs.
+$(CTL): $(CTL_OBJS) $(STLIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(STLIB) $(LIB_LIBS)
+
+$(PC): libmkdump/libmkdump.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	    -e 's|@LIBS@|$(LIB_LIBS)|' $< > $@
+
+$(GEN): $(GEN_OBJS) $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(GEN_OBJS) $(LIB_LIBS)
+
+$(UNIT): $(UNIT_OBJS) $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(STLIB) $(LIB_LIBS) $(CHECK_LIBS)
+
+include tests/tests.mk
+-include tests/guest/guest.mk
+-include bench/bench.mk
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(CTL) $(DESTDIR)$(BINDIR)/mkdumpctl
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmkdump.so
+	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libmkdump.a
+	install -m 644 libmkdump/mkdump.h $(DESTDIR)$(INCLUDEDIR)/mkdump.h
+	install -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/libmkdump.pc
+	install -m 644 doc/mkdumpctl.8 $(DESTDIR)$(MANDIR)/man8/mkdumpctl.8
+
+# Debian packages for building, testing and the real-kernel test bed.
+DEPS := gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev \
+	libzstd-dev libsnappy-dev libreadline-dev check clang \
+	libclang-rt-14-dev libkdumpfile-dev jq $(GUEST_DEPS)
+
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "run as root: apt-get install" $$missing; exit 1; fi
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all install deps clean
+
+-include $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+	$(GEN_OBJS:.o=.d)

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * mkdump.h - public interface of libmkdump, a library that reads Linux
+ * kernel crash dumps of any common format with random access.
+ *
+ * Conventions (see doc/libmkdump.md):
+ * - Every fallible function returns a struct mkd_error pointer: NULL means
+ *   success; otherwise the caller owns the error and releases it with
+ *   mkd_error_destroy().  The library never prints and never exits.
+ * - Handles are opaque.  Objects returned by the _create() and _open()
+ *   functions are owned by the caller and released with the matching
+ *   _destroy(), which accepts NULL.  Strings and buffers returned by accessors belong to the
+ *   handle and live as long as it does.
+ * - Addresses and sizes are 64-bit whatever the host; a "pfn" is a
+ *   physical address divided by the dump's page size.
+ */
+#ifndef MKDUMP_H
+#define MKDUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MKD_VERSION_MAJOR 0
+#define MKD_VERSION_MINOR 1
+
+/* ------------------------------------------------------------------ */
+/* Errors */
+
+enum mkd_error_code {
+	MKD_ERR_NOMEM = 1,	/* out of memory */
+	MKD_ERR_IO,		/* a system call failed; see mkd_error_errno() */
+	MKD_ERR_NOT_DUMP,	/* the input is not a dump of a known format */
+	MKD_ERR_CORRUPT,	/* the dump is damaged or inconsistent */
+	MKD_ERR_TRUNCATED,	/* the dump ends before the data it describes */
+	MKD_ERR_UNSUPPORTED,	/* valid, but a variant we cannot handle */
+	MKD_ERR_NO_DATA,	/* the page is not in the dump (filtered, hole) */
+	MKD_ERR_NOT_FOUND,	/* a key, symbol or CPU that does not exist */
+	MKD_ERR_INVALID,	/* a bad argument from the caller */
+	MKD_ERR_NO_TRANSLATION,	/* a virtual address that is not mapped */
+};
+
+struct mkd_error;
+
+enum mkd_error_code mkd_error_code(const struct mkd_error *err);
+/* Human-readable, lower case, context first: "reading pfn 0x12: ..." */
+const char *mkd_error_message(const struct mkd_error *err);
+/* The errno behind an MKD_ERR_IO error, else 0. */
+int mkd_error_errno(const struct mkd_error *err);
+/* The address the error is about, if any (returns false if none). */
+bool mkd_error_address(const struct mkd_error *err, uint64_t *addr);
+void mkd_error_destroy(struct mkd_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Opening a dump */
+
+struct mkd_dump;
+
+struct mkd_open_options {
+	uint32_t size;		/* sizeof(struct mkd_open_options) */
+	uint32_t flags;		/* reserved, 0 */
+	size_t cache_pages;	/* page cache size; 0 = default (1024) */
+	uint64_t reserved[6];
+};
+
+/* Open one dump file; the format is found from the content. */
+struct mkd_error *mkd_dump_open(const char *path,
+				const struct mkd_open_options *opts,
+				struct mkd_dump **ret);
+/*
+ * Open several files as one dump (a split set, in any order).  With one
+ * path this is mkd_dump_open().
+ */
+struct mkd_error *mkd_dump_open_files(const char *const *paths, size_t n,
+				      const struct mkd_open_options *opts,
+				      struct mkd_dump **ret);
+/* Open an already open descriptor; the dump dups it, the caller keeps fd. */
+struct mkd_error *mkd_dump_open_fd(int fd, const char *name,
+				   const struct mkd_open_options *opts,
+				   struct mkd_dump **ret);
+void mkd_dump_destroy(struct mkd_dump *dump);
+
+/* ------------------------------------------------------------------ */
+/* What the dump is */
+
+enum mkd_arch {
+	MKD_ARCH_UNKNOWN = 0,
+	MKD_ARCH_X86_64,
+	MKD_ARCH_X86,
+};
+
+/* Format name: "elf", "kdump", "diskdump", "lkcd", "mkd". */
+const char *mkd_dump_format(const struct mkd_dump *dump);
+/* Transport, if the format is wrapped ("flattened"), else NULL. */
+const char *mkd_dump_container(const struct mkd_dump *dump);
+/* Page codecs used, e.g. "zlib", "lzo,zlib", "none", "rle"; never NULL. */
+const char *mkd_dump_codecs(const struct mkd_dump *dump);
+enum mkd_arch mkd_dump_arch(const struct mkd_dump *dump);
+const char *mkd_arch_name(enum mkd_arch arch);
+uint32_t mkd_dump_page_size(const struct mkd_dump *dump);
+/* One past the highest pfn the dump knows of. */
+uint64_t mkd_dump_max_pfn(const struct mkd_dump *dump);
+/* Number of files the dump was opened from. */
+size_t mkd_dump_file_count(const struct mkd_dump *dump);
+/* Dump level (makedumpfile -d bits) or -1 when the format does not say. */
+int mkd_dump_level(const struct mkd_dump *dump);
+/* True if the producer recorded that it did not finish. */
+bool mkd_dump_incomplete(const struct mkd_dump *dump);
+/* Kernel release ("6.1.0-28-amd64") or NULL when unknown. */
+const char *mkd_dump_kernel_release(const struct mkd_dump *dump);
+/* Crash time in seconds since the epoch; false if unknown. */
+bool mkd_dump_crash_time(const struct mkd_dump *dump, int64_t *secs);
+/* CPU that panicked; false if unknown. */
+bool mkd_dump_panic_cpu(const struct mkd_dump *dump, uint32_t *cpu);
+
+/* Physical RAM as the dump describes it, sorted, not overlapping. */
+struct mkd_range {
+	uint64_t start;		/* first byte */
+	uint64_t end;		/* one past the last byte */
+};
+size_t mkd_dump_ram_range_count(const struct mkd_dump *dump);
+const struct mkd_range *mkd_dump_ram_ranges(const struct mkd_dump *dump);
+
+/* ------------------------------------------------------------------ */
+/* Pages */
+
+enum mkd_page_state {
+	MKD_PAGE_PRESENT = 0,	/* data in the dump */
+	MKD_PAGE_ZERO,		/* known to be all zero (stored or elided) */
+	MKD_PAGE_FILTERED,	/* RAM left out on purpose; see reason */
+	MKD_PAGE_NOT_DUMPED,	/* not RAM, or outside what the dump covers */
+	MKD_PAGE_LOST,		/* meant to be in the dump but never written */
+	MKD_PAGE_DAMAGED,	/* in the dump, but its data cannot be read */
+	MKD_PAGE_STATE_COUNT
+};
+
+enum mkd_filter_reason {
+	MKD_FILTER_UNKNOWN = 0,	/* the format does not say why */
+	MKD_FILTER_ZERO,
+	MKD_FILTER_CACHE,
+	MKD_FILTER_CACHE_PRIVATE,
+	MKD_FILTER_USER,
+	MKD_FILTER_FREE,
+	MKD_FILTER_HWPOISON,
+	MKD_FILTER_OFFLINE,
+	MKD_FILTER_REASON_COUNT
+};
+
+const char *mkd_page_state_name(enum mkd_page_state state);
+const char *mkd_filter_reason_name(enum mkd_filter_reason reason);
+
+/* A run of pages that share one state. */
+struct mkd_page_run {
+	uint64_t pfn;			/* first pfn of the run */
+	uint64_t count;			/* number of pages, >= 1 */
+	enum mkd_page_state state;
+	enum mkd_filter_reason reason;	/* for MKD_PAGE_FILTERED */
+};
+
+/*
+ * State of the page at pfn and of the pages after it that share it
+ * (run->count may stop early; callers loop).  Does not read page data,
+ * so a page said PRESENT can still turn out DAMAGED when read.
+ */
+struct mkd_error *mkd_page_state(struct mkd_dump *dump, uint64_t pfn,
+				 struct mkd_page_run *run);
+
+/*
+ * Read len bytes of physical memory at paddr.  Stops at the first byte
+ * that cannot be read and returns why (MKD_ERR_NO_DATA for a page not in
+ * the dump, MKD_ERR_CORRUPT for a damaged one); *done (may be NULL) says
+ * how many bytes were read before that.  Zero pages read as zeros.
+ */
+struct mkd_error *mkd_read_phys(struct mkd_dump *dump, uint64_t paddr,
+				void *buf, size_t len, size_t *done);
+
+/* Change the page cache size (pages); 0 disables caching. */
+struct mkd_error *mkd_dump_set_cache_size(struct mkd_dump *dump,
+					  size_t pages);
+
+/* ------------------------------------------------------------------ */
+/* Kernel virtual addresses */
+
+/* Translate a kernel virtual address using the dump's page tables. */
+struct mkd_error *mkd_vtop(struct mkd_dump *dump, uint64_t vaddr,
+			   uint64_t *paddr);
+/* Like mkd_read_phys() for kernel virtual addresses. */
+struct mkd_error *mkd_read_virt(struct mkd_dump *dump, uint64_t vaddr,
+				void *buf, size_t len, size_t *done);
+
+/* Facts the translation uses, as found in the dump. */
+struct mkd_vm_info {
+	uint32_t size;		/* set by the caller to sizeof */
+	uint32_t levels;	/* page table levels: 4 or 5 */
+	uint64_t kernel_offset;	/* KASLR offset of the kernel text */
+	int64_t phys_base;	/* physical load offset (may be negative) */
+	uint64_t page_offset;	/* base of the direct map */
+	uint64_t pgd_paddr;	/* physical address of the kernel's top table */
+	uint64_t reserved[8];
+};
+struct mkd_error *mkd_dump_vm_info(struct mkd_dump *dump,
+				   struct mkd_vm_info *info);
+
+/* ------------------------------------------------------------------ */
+/* VMCOREINFO */
+
+/* The raw text (KEY=VALUE lines), or NULL if the dump has none. */
+const char *mkd_vmcoreinfo(const struct mkd_dump *dump, size_t *len);
+/* The value of KEY, or NULL. */
+const char *mkd_vmcoreinfo_get(const struct mkd_dump *dump, const char *key);
+/*
+ * Typed accessors for "SYMBOL(name)=hex", "OFFSET(name)=dec",
+ * "SIZE(name)=dec", "LENGTH(name)=dec", "NUMBER(name)=dec": MKD_ERR_NOT_FOUND
+ * when absent, MKD_ERR_CORRUPT when the value does not parse.
+ */
+struct mkd_error *mkd_vmcoreinfo_symbol(const struct mkd_dump *dump,
+					const char *name, uint64_t *value);
+struct mkd_error *mkd_vmcoreinfo_offset(const struct mkd_dump *dump,
+					const char *name, uint64_t *value);
+struct mkd_error *mkd_vmcoreinfo_size(const struct mkd_dump *dump,
+				      const char *name, uint64_t *value);
+struct mkd_error *mkd_vmcoreinfo_length(const struct mkd_dump *dump,
+					const char *name, uint64_t *value);
+struct mkd_error *mkd_vmcoreinfo_number(const struct mkd_dump *dump,
+					const char *name, int64_t *value);
+
+/* ------------------------------------------------------------------ */
+/* ELF notes and CPU registers */
+
+/* All ELF notes of the dump, concatenated as in a PT_NOTE segment. */
+const void *mkd_dump_notes(const struct mkd_dump *dump, size_t *len);
+
+/* x86_64 general registers, in struct pt_regs order. */
+enum mkd_x86_64_reg {
+	MKD_X86_64_R15, MKD_X86_64_R14, MKD_X86_64_R13, MKD_X86_64_R12,
+	MKD_X86_64_RBP, MKD_X86_64_RBX, MKD_X86_64_R11, MKD_X86_64_R10,
+	MKD_X86_64_R9, MKD_X86_64_R8, MKD_X86_64_RAX, MKD_X86_64_RCX,
+	MKD_X86_64_RDX, MKD_X86_64_RSI, MKD_X86_64_RDI, MKD_X86_64_ORIG_RAX,
+	MKD_X86_64_RIP, MKD_X86_64_CS, MKD_X86_64_EFLAGS, MKD_X86_64_RSP,
+	MKD_X86_64_SS, MKD_X86_64_FS_BASE, MKD_X86_64_GS_BASE, MKD_X86_64_DS,
+	MKD_X86_64_ES, MKD_X86_64_FS, MKD_X86_64_GS,
+	MKD_X86_64_CR0, MKD_X86_64_CR2, MKD_X86_64_CR3, MKD_X86_64_CR4,
+	MKD_X86_64_REG_COUNT
+};
+
+enum mkd_regs_source {
+	MKD_REGS_PRSTATUS = 1,	/* NT_PRSTATUS note (kdump, netdump) */
+	MKD_REGS_QEMU,		/* QEMU's per-CPU note */
+};
+
+struct mkd_cpu_regs {
+	uint32_t cpu;		/* index in the dump's order */
+	uint32_t source;	/* enum mkd_regs_source */
+	int32_t pid;		/* task on the CPU (PRSTATUS), else -1 */
+	uint32_t nregs;		/* registers valid from regs[0] */
+	uint64_t valid_mask;	/* bit i set when regs[i] is known */
+	uint64_t regs[MKD_X86_64_REG_COUNT];
+	uint64_t reserved[4];
+};
+
+size_t mkd_dump_cpu_count(const struct mkd_dump *dump);
+struct mkd_error *mkd_dump_cpu_regs(const struct mkd_dump *dump, size_t cpu,
+				    struct mkd_cpu_regs *regs);
+const char *mkd_x86_64_reg_name(enum mkd_x86_64_reg reg);
+
+/* ------------------------------------------------------------------ */
+/* Kernel log (printk ring buffer) */
+
+struct mkd_log_record {
+	uint64_t seq;
+	uint64_t ts_nsec;	/* local_clock() at printk time */
+	uint32_t caller_id;	/* 0x80000000|cpu or pid */
+	uint8_t level;		/* 0-7 */
+	uint8_t facility;
+	uint16_t flags;
+	const char *text;	/* not NUL-terminated text of text_len bytes */
+	size_t text_len;
+};
+
+/*
+ * Call fn for each record of the kernel log, oldest first.  A non-zero
+ * return from fn stops the walk and is returned in *stopped.  Records
+ * whose data is missing from the dump are skipped and counted in
+ * *skipped (may be NULL).
+ */
+typedef int mkd_log_fn(const struct mkd_log_record *rec, void *arg);
+struct mkd_error *mkd_log_iterate(struct mkd_dump *dump, mkd_log_fn *fn,
+				  void *arg, uint64_t *skipped);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MKDUMP_H */

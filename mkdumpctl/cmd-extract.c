@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd-extract.c - mkdumpctl extract: vmcoreinfo, notes, the kernel log */
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "ctl.h"
+
+static const char extract_help[] =
+"usage: mkdumpctl extract [--json] vmcoreinfo|notes|dmesg DUMP...\n"
+"\n"
+"Write a part of the dump to standard output:\n"
+"  vmcoreinfo   the kernel's VMCOREINFO text (KEY=VALUE lines)\n"
+"  notes        all ELF notes, raw, as in a PT_NOTE segment\n"
+"  dmesg        the kernel log, decoded from the printk ring buffer\n"
+"               using vmcoreinfo alone (no vmlinux needed)\n"
+"\n"
+"  -j, --json   dmesg as a JSON array of records\n"
+"  -h, --help   this text\n";
+
+struct log_out {
+	bool json;
+	struct json j;
+};
+
+static int print_record(const struct mkd_log_record *rec, void *arg)
+{
+	struct log_out *out = arg;
+	const char *p = rec->text, *end = rec->text + rec->text_len;
+
+	if (out->json) {
+		json_begin_object(&out->j, NULL);
+		json_uint(&out->j, "seq", rec->seq);
+		json_uint(&out->j, "ts_nsec", rec->ts_nsec);
+		json_uint(&out->j, "level", rec->level);
+		json_uint(&out->j, "facility", rec->facility);
+		json_uint(&out->j, "caller_id", rec->caller_id);
+		json_string_len(&out->j, "text", rec->text, rec->text_len);
+		json_end_object(&out->j);
+		return 0;
+	}
+	/* Like dmesg: every line of a multi-line record gets the prefix. */
+	do {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		printf("[%5" PRIu64 ".%06" PRIu64 "] %.*s\n",
+		       rec->ts_nsec / 1000000000, rec->ts_nsec % 1000000000 / 1000,
+		       (int)len, p);
+		p += len + (nl != NULL);
+	} while (p < end);
+	return 0;
+}
+
+static int extract_dmesg(struct mkd_dump *dump, bool json_out)
+{
+	struct log_out out = { .json = json_out };
+	struct mkd_error *err;
+	uint64_t skipped = 0;
+
+	json_init(&out.j, stdout);
+	if (json_out)
+		json_begin_array(&out.j, NULL);
+	err = mkd_log_iterate(dump, print_record, &out, &skipped);
+	if (json_out) {
+		json_end_array(&out.j);
+		json_finish(&out.j);
+	}
+	if (err)
+		return ctl_fail(err);
+	if (skipped)
+		fprintf(stderr, "mkdumpctl extract: %" PRIu64
+			" log records are missing from the dump\n", skipped);
+	return EXIT_OK;
+}
+
+static int extract(struct mkd_dump *dump, const char *what, bool json_out)
+{
+	const void *data;
+	size_t len;
+
+	if (!strcmp(what, "dmesg"))
+		return extract_dmesg(dump, json_out);
+	if (!strcmp(what, "vmcoreinfo"))
+		data = mkd_vmcoreinfo(dump, &len);
+	else
+		data = mkd_dump_notes(dump, &len);
+	if (!data || !len) {
+		fprintf(stderr, "mkdumpctl extract: the dump has no %s\n", what);
+		return EXIT_FAILURE_;
+	}
+	return fwrite(data, 1, len, stdout) == len ? EXIT_OK : EXIT_FAILURE_;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct mkd_error *err;
+	struct mkd_dump *dump;
+	bool json_out = false;
+	const char *what;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json_out = true; break;
+		case 'h': fputs(extract_help, stdout); return EXIT_OK;
+		default: return ctl_usage_error("extract", "bad option");
+		}
+	}
+	if (argc - optind < 2)
+		return ctl_usage_error("extract", "need WHAT and DUMP");
+	what = argv[optind];
+	if (strcmp(what, "vmcoreinfo") && strcmp(what, "notes") &&
+	    strcmp(what, "dmesg"))
+		return ctl_usage_error("extract", "cannot extract '%s'", what);
+	err = ctl_open(argv + optind + 1, argc - optind - 1, &dump);
+	if (err)
+		return ctl_fail(err);
+	rc = extract(dump, what, json_out);
+	mkd_dump_destroy(dump);
+	return rc;
+}
