@@ -23,32 +23,49 @@ struct log_out {
 	struct json j;
 };
 
-static int print_record(const struct mkd_log_record *rec, void *arg)
+static void print_json(struct json *j, const struct mkd_log_record *rec)
 {
-	struct log_out *out = arg;
-	const char *p = rec->text, *end = rec->text + rec->text_len;
+	json_begin_object(j, NULL);
+	json_uint(j, "seq", rec->seq);
+	json_uint(j, "ts_nsec", rec->ts_nsec);
+	json_uint(j, "level", rec->level);
+	json_uint(j, "facility", rec->facility);
+	json_uint(j, "flags", rec->flags);
+	json_uint(j, "caller_id", rec->caller_id);
+	json_string_len(j, "text", rec->text, rec->text_len);
+	json_end_object(j);
+}
 
-	if (out->json) {
-		json_begin_object(&out->j, NULL);
-		json_uint(&out->j, "seq", rec->seq);
-		json_uint(&out->j, "ts_nsec", rec->ts_nsec);
-		json_uint(&out->j, "level", rec->level);
-		json_uint(&out->j, "facility", rec->facility);
-		json_uint(&out->j, "caller_id", rec->caller_id);
-		json_string_len(&out->j, "text", rec->text, rec->text_len);
-		json_end_object(&out->j);
-		return 0;
-	}
-	/* Like dmesg: every line of a multi-line record gets the prefix. */
-	do {
+/*
+ * As the kernel's syslog(2) and so dmesg(1) show it (record_print_text()):
+ * every line of a record gets the "[seconds.micros] " prefix, and a text
+ * that ends in a newline ends with an empty prefixed line.
+ */
+static void print_text(const struct mkd_log_record *rec)
+{
+	const char *p = rec->text, *end = rec->text + rec->text_len;
+	unsigned long long secs = rec->ts_nsec / 1000000000;
+	unsigned long usecs = rec->ts_nsec % 1000000000 / 1000;
+
+	for (;;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		printf("[%5" PRIu64 ".%06" PRIu64 "] %.*s\n",
-		       rec->ts_nsec / 1000000000, rec->ts_nsec % 1000000000 / 1000,
-		       (int)len, p);
-		p += len + (nl != NULL);
-	} while (p < end);
+		printf("[%5llu.%06lu] %.*s\n", secs, usecs, (int)len, p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+static int print_record(const struct mkd_log_record *rec, void *arg)
+{
+	struct log_out *out = arg;
+
+	if (out->json)
+		print_json(&out->j, rec);
+	else
+		print_text(rec);
 	return 0;
 }
 
