@@ -1,0 +1,188 @@
+#!/bin/sh
+# test-dmesg.sh - the kernel log and kernel virtual reads on real dumps.
+#
+# For every dump file under $GUEST_OUT/<dir>/ (a directory with a
+# truth.env and dmesg.txt, made by the guest test bed), check that
+#   kmsg     `mkdumpctl extract dmesg` has the KMSG_LINE the guest logged;
+#   dmesg    every line of the guest's own dmesg.txt (taken shortly before
+#            the dump) is in our output, in order, compared by text;
+#   format   ... and also with the same "[seconds.micros] " prefix;
+#   json     `extract --json dmesg` parses and holds KMSG_LINE as a text;
+#   release  `read --virt` of init_uts_ns.name shows RELEASE (this proves
+#            the page table walk: 4- and 5-level, KASLR, phys_base).
+# Files of a format we cannot open yet ("not a dump of any known format")
+# and dumps the bed has not made yet are skipped, loudly.
+#
+# Usage: GUEST_OUT=build/guest BUILD=build tests/guest/test-dmesg.sh
+# Prints one line per check and ends with "N passed, N failed"; exits
+# non-zero if a check failed.  With $RESULTS set, also appends the line
+# "test-dmesg N N" to that file (see tests/tests.mk).
+
+GUEST_OUT=${GUEST_OUT:-build/guest}
+BUILD=${BUILD:-build}
+CTL=$BUILD/mkdumpctl
+# Dumps the bed always makes; each must be there or is reported missing.
+REQUIRED="l4/qemu.elf l5/qemu.elf panic/vmcore"
+
+passed=0
+failed=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+skip() { echo "SKIP $1"; }
+
+# The text of dmesg lines: without the "[ seconds.micros] " prefix.
+strip_prefix() {
+	sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' "$1"
+}
+
+# Is every line of file $1 in file $2, in order?  Prints the first that
+# is not.
+in_order() {
+	awk 'BEGIN { n = 0; i = 0 }
+	     NR == FNR { want[n++] = $0; next }
+	     i < n && $0 == want[i] { i++ }
+	     END { if (i < n) { print "first missing: " want[i]; exit 1 } }' \
+		"$1" "$2"
+}
+
+# Hex address $1 (no 0x) plus $2, without overflowing sh's signed
+# 64-bit arithmetic: in two 32-bit halves.
+add_hex() {
+	hi=
+	[ ${#1} -gt 8 ] && hi=${1%????????}
+	lo=$((0x${1#"$hi"} + $2))
+	printf '0x%x%08x' $((0x${hi:-0} + (lo >> 32))) $((lo & 0xffffffff))
+}
+
+# One vmcoreinfo value of the dump (files "$@"), by its key $1.
+vmcoreinfo() {
+	key=$1
+	shift
+	"$CTL" extract vmcoreinfo "$@" 2>/dev/null |
+		awk -v key="$key" 'index($0, key "=") == 1 {
+			print substr($0, length(key) + 2); exit }'
+}
+
+check_kmsg() {
+	if grep -qxF -- "$KMSG_LINE" "$tmp/text"; then
+		pass "$name: kmsg: '$KMSG_LINE' is in the log"
+	else
+		fail "$name: kmsg: '$KMSG_LINE' is not in the log"
+	fi
+}
+
+check_dmesg() {
+	strip_prefix "$dir/dmesg.txt" >"$tmp/want"
+	if why=$(in_order "$tmp/want" "$tmp/text"); then
+		pass "$name: dmesg: all $(wc -l <"$tmp/want") lines of dmesg.txt, in order"
+	else
+		fail "$name: dmesg: $why"
+	fi
+	if why=$(in_order "$dir/dmesg.txt" "$tmp/out"); then
+		pass "$name: format: the same lines with the same timestamps"
+	else
+		fail "$name: format: $why"
+	fi
+}
+
+check_json() {
+	if ! command -v jq >/dev/null; then
+		skip "$name: json: jq is not installed"
+		return
+	fi
+	if "$CTL" extract --json dmesg "$@" >"$tmp/json" 2>"$tmp/err" &&
+	   jq -e --arg k "$KMSG_LINE" 'any(.[]; .text == $k)' \
+		"$tmp/json" >/dev/null 2>&1; then
+		pass "$name: json: $(jq length "$tmp/json") records, KMSG_LINE among them"
+	else
+		fail "$name: json: no valid JSON log with KMSG_LINE ($(head -c 200 "$tmp/err"))"
+	fi
+}
+
+check_release() {
+	sym=$(vmcoreinfo 'SYMBOL(init_uts_ns)' "$@")
+	off=$(vmcoreinfo 'OFFSET(uts_namespace.name)' "$@")
+	if [ -z "$sym" ] || [ -z "$off" ]; then
+		fail "$name: release: no init_uts_ns in vmcoreinfo"
+		return
+	fi
+	# struct new_utsname: sysname, nodename, release... 65 bytes each.
+	addr=$(add_hex "$sym" $((off + 2 * 65)))
+	got=$("$CTL" read --virt "$addr" 65 "$@" 2>"$tmp/err" | tr -d '\0' | LC_ALL=C tr -c '[:print:]' '?')
+	if [ "$got" = "$RELEASE" ]; then
+		pass "$name: release: '$got' at $addr"
+	else
+		fail "$name: release: '$got' at $addr, want '$RELEASE' ($(head -c 200 "$tmp/err"))"
+	fi
+}
+
+# All checks on one dump, made of the files "$@".
+check_dump() {
+	"$CTL" extract dmesg "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q 'not a dump of any known format' "$tmp/err"; then
+		skip "$name: $(head -n 1 "$tmp/err")"
+		return
+	fi
+	if [ $rc -ne 0 ]; then
+		fail "$name: extract dmesg exits $rc: $(head -c 300 "$tmp/err")"
+	else
+		pass "$name: extract dmesg: $(wc -l <"$tmp/out") lines"
+	fi
+	strip_prefix "$tmp/out" >"$tmp/text"
+	check_kmsg
+	check_dmesg
+	check_json "$@"
+	check_release "$@"
+}
+
+# The dumps of one directory: every file but the bed's own notes, and
+# the parts of a split set (NAME.1, NAME.2, ...) together as one dump.
+dumps_in() {
+	for f in "$1"/*; do
+		case ${f##*/} in
+		*.txt|*.log|*.env|*.tmp|*.stderr) continue ;;
+		*.[2-9]) continue ;;
+		*.1) echo "${f%.1}".[0-9] ;;
+		*) [ -f "$f" ] && echo "$f" ;;
+		esac
+	done
+}
+
+check_dir() {
+	dir=$1
+	KMSG_LINE='' RELEASE=''
+	# shellcheck disable=SC1091
+	. "$dir/truth.env"
+	if [ ! -f "$dir/dmesg.txt" ] || [ -z "$KMSG_LINE" ] || [ -z "$RELEASE" ]; then
+		fail "${dir##*/}: truth.env or dmesg.txt incomplete"
+		return
+	fi
+	dumps_in "$dir" >"$tmp/list"
+	# fd 3: the commands inside must not eat the list.
+	while read -r parts <&3; do
+		# shellcheck disable=SC2086
+		set -- $parts
+		name=${dir##*/}/${1##*/}
+		[ $# -gt 1 ] && name="$name (+$(($# - 1)) parts)"
+		check_dump "$@"
+	done 3<"$tmp/list"
+}
+
+if [ ! -x "$CTL" ]; then
+	echo "test-dmesg: no '$CTL'; run make first (or set BUILD)" >&2
+	exit 2
+fi
+for want in $REQUIRED; do
+	[ -f "$GUEST_OUT/$want" ] ||
+		skip "*** $GUEST_OUT/$want does not exist yet: NOT TESTED ***"
+done
+for truth in "$GUEST_OUT"/*/truth.env; do
+	[ -f "$truth" ] && check_dir "${truth%/truth.env}"
+done
+echo "$passed passed, $failed failed"
+[ -n "$RESULTS" ] && echo "test-dmesg $passed $failed" >>"$RESULTS"
+[ $failed -eq 0 ]
