@@ -53,8 +53,9 @@ CTL_SRCS := $(wildcard mkdumpctl/*.c)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
-GEN_SRCS := $(wildcard tests/gen/*.c)
+GEN_SRCS := $(filter-out tests/gen/gen-main.c,$(wildcard tests/gen/*.c))
 GEN_OBJS := $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
+GEN_MAIN_OBJ := $(BUILD)/obj/tests/gen/gen-main.o
 
 SHLIB := $(BUILD)/$(SONAME)
 STLIB := $(BUILD)/libmkdump.a
@@ -90,13 +91,14 @@ $(PC): libmkdump/libmkdump.pc.in Makefile
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 	    -e 's|@LIBS@|$(LIB_LIBS)|' $< > $@
 
-$(GEN): $(GEN_OBJS) $(STLIB)
+$(GEN): $(GEN_MAIN_OBJ) $(GEN_OBJS) $(STLIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(GEN_OBJS) $(LIB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(GEN_MAIN_OBJ) $(GEN_OBJS) $(STLIB) $(LIB_LIBS)
 
-$(UNIT): $(UNIT_OBJS) $(STLIB)
+$(UNIT): $(UNIT_OBJS) $(GEN_OBJS) $(STLIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(STLIB) $(LIB_LIBS) $(CHECK_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(GEN_OBJS) $(STLIB) \
+		$(LIB_LIBS) $(CHECK_LIBS)
 
 include tests/tests.mk
 -include tests/guest/guest.mk
@@ -119,6 +121,8 @@ DEPS := gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev \
 	libzstd-dev libsnappy-dev libreadline-dev check clang \
 	libclang-rt-14-dev libkdumpfile-dev jq $(GUEST_DEPS)
 
+# check and demo install what is missing first (as root), so the README's
+# two commands work on a fresh machine.
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -135,4 +139,4 @@ clean:
 .PHONY: all install deps clean
 
 -include $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
-	$(GEN_OBJS:.o=.d)
+	$(GEN_OBJS:.o=.d) $(GEN_MAIN_OBJ:.o=.d)

@@ -65,8 +65,21 @@ static void format_time(int64_t secs, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, secs);
 }
 
+/* Translation facts; false (and nothing printed) when unavailable. */
+static bool vm_info(struct mkd_dump *dump, struct mkd_vm_info *vm)
+{
+	struct mkd_error *err;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->size = sizeof(*vm);
+	err = mkd_dump_vm_info(dump, vm);
+	mkd_error_destroy(err);
+	return err == NULL;
+}
+
 static void print_text(struct mkd_dump *dump, const struct info *in)
 {
+	struct mkd_vm_info vm;
 	const struct mkd_range *r = mkd_dump_ram_ranges(dump);
 	size_t i, n = mkd_dump_ram_range_count(dump);
 	const char *release = mkd_dump_kernel_release(dump);
@@ -94,6 +107,16 @@ static void print_text(struct mkd_dump *dump, const struct info *in)
 		printf("dump level:    %d\n", mkd_dump_level(dump));
 	printf("complete:      %s\n", mkd_dump_incomplete(dump) ? "no" : "yes");
 	printf("vmcoreinfo:    %s\n", mkd_vmcoreinfo(dump, NULL) ? "yes" : "no");
+	if (vm_info(dump, &vm)) {
+		printf("paging:        %u-level\n", vm.levels);
+		printf("kaslr offset:  0x%" PRIx64 "\n", vm.kernel_offset);
+		printf("phys_base:     %s0x%" PRIx64 "\n",
+		       vm.phys_base < 0 ? "-" : "",
+		       vm.phys_base < 0 ? -(uint64_t)vm.phys_base
+				        : (uint64_t)vm.phys_base);
+		if (vm.page_offset)
+			printf("direct map:    0x%" PRIx64 "\n", vm.page_offset);
+	}
 	printf("ram:           %" PRIu64 " MiB in %zu ranges\n",
 	       ram_bytes(dump) >> 20, n);
 	for (i = 0; i < n; i++)
@@ -108,6 +131,23 @@ static void print_text(struct mkd_dump *dump, const struct info *in)
 		if (in->reasons[i])
 			printf("    filtered %-10s %" PRIu64 "\n",
 			       mkd_filter_reason_name(i), in->reasons[i]);
+}
+
+static void print_json_vm(struct json *j, struct mkd_dump *dump)
+{
+	struct mkd_vm_info vm;
+
+	if (!vm_info(dump, &vm)) {
+		json_null(j, "vm");
+		return;
+	}
+	json_begin_object(j, "vm");
+	json_uint(j, "levels", vm.levels);
+	json_uint(j, "kernel_offset", vm.kernel_offset);
+	json_int(j, "phys_base", vm.phys_base);
+	json_uint(j, "page_offset", vm.page_offset);
+	json_uint(j, "pgd_paddr", vm.pgd_paddr);
+	json_end_object(j);
 }
 
 static void print_json(struct json *j, struct mkd_dump *dump,
@@ -146,6 +186,7 @@ static void print_json(struct json *j, struct mkd_dump *dump,
 		json_null(j, "dump_level");
 	json_bool(j, "complete", !mkd_dump_incomplete(dump));
 	json_bool(j, "vmcoreinfo", mkd_vmcoreinfo(dump, NULL) != NULL);
+	print_json_vm(j, dump);
 	json_uint(j, "max_pfn", mkd_dump_max_pfn(dump));
 	json_uint(j, "ram_bytes", ram_bytes(dump));
 	json_begin_array(j, "ram_ranges");

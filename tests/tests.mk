@@ -4,7 +4,8 @@
 
 RESULTS := $(BUILD)/tests/results
 
-check: all $(UNIT) $(GEN)
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT) $(GEN)
 	@mkdir -p $(BUILD)/tests && : > $(RESULTS)
 	@status=0; \
 	BUILD=$(BUILD) tests/run-unit.sh || status=1; \

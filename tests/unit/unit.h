@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * unit.h - Check suites register themselves: a file defines
+ * `static Suite *foo_suite(void)` and says UNIT_SUITE(foo_suite); main.c
+ * runs them all.  No central list to edit.
+ */
+#ifndef MKD_UNIT_H
+#define MKD_UNIT_H
+
+#include <check.h>
+
+#include "internal.h"
+#include "../gen/gen.h"
+
+typedef Suite *unit_suite_fn(void);
+void unit_register(unit_suite_fn *fn);
+
+#define UNIT_SUITE(fn)                                                    \
+	static void __attribute__((constructor)) unit_register_##fn(void) \
+	{                                                                 \
+		unit_register(fn);                                        \
+	}
+
+/* A scratch directory for the test run (created once, under $TMPDIR). */
+const char *unit_tmpdir(void);
+/* Write a dump of format from spec text into the scratch dir; its path. */
+char *unit_gen(const char *format, const char *spec, const char *name);
+/* Open path, failing the test with the error message if it cannot. */
+struct mkd_dump *unit_open(const char *path);
+/* Fail the test with err's message if err is not NULL. */
+#define ck_assert_ok(err)                                                 \
+	do {                                                              \
+		struct mkd_error *e_ = (err);                             \
+		ck_assert_msg(!e_, "%s", mkd_error_message(e_));          \
+	} while (0)
+/*
+ * Check every page of dump against spec: present pages must read as
+ * gen_page_expect() says, and a page the spec has as data must not be
+ * missing.  *pages_checked (may be NULL) counts the pages read.
+ */
+void unit_check_pattern(struct mkd_dump *dump, const char *spec,
+			uint64_t *pages_checked);
+
+#endif /* MKD_UNIT_H */
