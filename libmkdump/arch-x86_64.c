@@ -80,25 +80,67 @@ static struct mkd_error *x86_64_vtop(const struct mkd_vm *vm, uint64_t va,
 }
 
 /*
- * The direct map starts at the lowest address of the kernel half that
- * maps physical 0; KASLR moves it in 1 GiB steps above the LDT remap.
+ * The lowest mapped address at or above va under the table of this level
+ * (va's bits above the level's span are kept).  Empty entries are skipped
+ * whole, so a sparse 5-level tree costs a few hundred reads; *budget caps
+ * the reads on a damaged one.  Unreadable tables count as empty.
  */
+static bool first_mapping(const struct mkd_vm *vm, uint64_t table, int level,
+			  uint64_t va, unsigned *budget, uint64_t *found_va,
+			  uint64_t *found_pa)
+{
+	uint64_t addr_mask = PTE_ADDR_MASK & ~vm->sme_mask;
+	unsigned shift = 12 + 9 * (unsigned)level, idx;
+	uint64_t size = 1ULL << shift;
+
+	for (idx = (va >> shift) & 511; idx < 512 && *budget; idx++) {
+		uint64_t start = (va & ~(size * 512 - 1)) | (uint64_t)idx << shift;
+		uint64_t cur = start > va ? start : va, entry;
+		struct mkd_error *err;
+
+		(*budget)--;
+		err = read_entry(vm, table, idx, &entry);
+		if (err || !(entry & PTE_PRESENT)) {
+			mkd_error_destroy(err);
+			continue;
+		}
+		if (level == 0 || ((level == 1 || level == 2) &&
+				   (entry & PTE_HUGE))) {
+			*found_va = cur;
+			*found_pa = (entry & addr_mask & ~(size - 1)) |
+				    (cur & (size - 1));
+			return true;
+		}
+		if (first_mapping(vm, entry & addr_mask, level - 1, cur, budget,
+				  found_va, found_pa))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The direct map is the first region of the kernel half above the LDT
+ * remap (0xffff888000000000, or 0xff11000000000000 with 5 levels); KASLR
+ * moves its base up in 1 GiB steps, by up to a third of the free space:
+ * some 24 TiB with 4 levels, but petabytes with 5.  So find the first
+ * mapping above the region's start by walking the tables, and take the
+ * base from its (virtual, physical) pair.  Unknown stays 0.
+ */
+#define DIRECT_MAP_ALIGN (1ULL << 30)
+
 static void find_page_offset(struct mkd_vm *vm)
 {
 	uint64_t start = vm->info.levels == 5 ? 0xff11000000000000ULL
 					      : 0xffff888000000000ULL;
-	uint64_t step = 1ULL << 30, limit = 64ULL << 40, va, pa;
+	uint64_t va, pa, base;
+	unsigned budget = 1U << 16;
 
-	for (va = start; va - start < limit; va += step) {
-		struct mkd_error *err = x86_64_vtop(vm, va, &pa);
-
-		if (!err) {
-			if (pa == 0)
-				vm->info.page_offset = va;
-			return;
-		}
-		mkd_error_destroy(err);
-	}
+	if (!first_mapping(vm, vm->info.pgd_paddr, (int)vm->info.levels - 1,
+			   start, &budget, &va, &pa))
+		return;
+	base = va - pa;
+	if (pa <= va && base >= start && !(base & (DIRECT_MAP_ALIGN - 1)))
+		vm->info.page_offset = base;
 }
 
 static struct mkd_error *x86_64_vm_init(struct mkd_dump *dump,
