@@ -229,9 +229,16 @@ static struct mkd_error *check_array(struct mkd_dump *dump, const char *what,
 	err = mkd_vtop(dump, start, &pa);
 	if (!err)
 		err = mkd_vtop(dump, last, &pa);
-	if (err && mkd_error_code(err) == MKD_ERR_NO_TRANSLATION)
-		return mkd_error_wrap(err, "the %s at 0x%llx is not mapped",
-				      what, (unsigned long long)start);
+	if (err && mkd_error_code(err) == MKD_ERR_NO_TRANSLATION) {
+		struct mkd_error *bad;
+
+		bad = mkd_error_create(MKD_ERR_CORRUPT,
+				       "the %s at 0x%llx is not mapped: %s",
+				       what, (unsigned long long)start,
+				       mkd_error_message(err));
+		mkd_error_destroy(err);
+		return bad;
+	}
 	/* Unreadable page tables only cost the records behind them. */
 	mkd_error_destroy(err);
 	return NULL;
