@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # test-dmesg.sh - the kernel log and kernel virtual reads on real dumps.
 #
 # For every dump file under $GUEST_OUT/<dir>/ (a directory with a
@@ -14,24 +14,15 @@
 # and dumps the bed has not made yet are skipped, loudly.
 #
 # Usage: GUEST_OUT=build/guest BUILD=build tests/guest/test-dmesg.sh
-# Prints one line per check and ends with "N passed, N failed"; exits
-# non-zero if a check failed.  With $RESULTS set, also appends the line
-# "test-dmesg N N" to that file (see tests/tests.mk).
-
+# Prints one line per check and ends with "N passed, N failed, N skipped"
+# (tests/cli/lib.sh, which also records the counts for make check); exits
+# non-zero if a check failed.
+set -uo pipefail
+. "$(dirname "$0")/../cli/lib.sh"
 GUEST_OUT=${GUEST_OUT:-build/guest}
-BUILD=${BUILD:-build}
-CTL=$BUILD/mkdumpctl
+tmp=$T_TMP
 # Dumps the bed always makes; each must be there or is reported missing.
 REQUIRED="l4/qemu.elf l5/qemu.elf panic/vmcore"
-
-passed=0
-failed=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-skip() { echo "SKIP $1"; }
 
 # The text of dmesg lines: without the "[ seconds.micros] " prefix.
 strip_prefix() {
@@ -89,10 +80,6 @@ check_dmesg() {
 }
 
 check_json() {
-	if ! command -v jq >/dev/null; then
-		skip "$name: json: jq is not installed"
-		return
-	fi
 	if "$CTL" extract --json dmesg "$@" >"$tmp/json" 2>"$tmp/err" &&
 	   jq -e --arg k "$KMSG_LINE" 'any(.[]; .text == $k)' \
 		"$tmp/json" >/dev/null 2>&1; then
@@ -176,6 +163,10 @@ if [ ! -x "$CTL" ]; then
 	echo "test-dmesg: no '$CTL'; run make first (or set BUILD)" >&2
 	exit 2
 fi
+if ! command -v jq >/dev/null; then
+	echo "test-dmesg: jq is needed (make deps)" >&2
+	exit 2
+fi
 for want in $REQUIRED; do
 	[ -f "$GUEST_OUT/$want" ] ||
 		skip "*** $GUEST_OUT/$want does not exist yet: NOT TESTED ***"
@@ -183,6 +174,4 @@ done
 for truth in "$GUEST_OUT"/*/truth.env; do
 	[ -f "$truth" ] && check_dir "${truth%/truth.env}"
 done
-echo "$passed passed, $failed failed"
-[ -n "$RESULTS" ] && echo "test-dmesg $passed $failed" >>"$RESULTS"
-[ $failed -eq 0 ]
+finish guest-dmesg
