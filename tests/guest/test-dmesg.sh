@@ -19,10 +19,8 @@
 # non-zero if a check failed.
 set -uo pipefail
 . "$(dirname "$0")/../cli/lib.sh"
-GUEST_OUT=${GUEST_OUT:-build/guest}
+. "$(dirname "$0")/dumps.sh"
 tmp=$T_TMP
-# Dumps the bed always makes; each must be there or is reported missing.
-REQUIRED="l4/qemu.elf l5/qemu.elf panic/vmcore"
 
 # The text of dmesg lines: without the "[ seconds.micros] " prefix.
 strip_prefix() {
@@ -39,24 +37,6 @@ in_order() {
 		"$1" "$2"
 }
 
-# Hex address $1 (no 0x) plus $2, without overflowing sh's signed
-# 64-bit arithmetic: in two 32-bit halves.
-add_hex() {
-	hi=
-	[ ${#1} -gt 8 ] && hi=${1%????????}
-	lo=$((0x${1#"$hi"} + $2))
-	printf '0x%x%08x' $((0x${hi:-0} + (lo >> 32))) $((lo & 0xffffffff))
-}
-
-# One vmcoreinfo value of the dump (files "$@"), by its key $1.
-vmcoreinfo() {
-	key=$1
-	shift
-	"$CTL" extract vmcoreinfo "$@" 2>/dev/null |
-		awk -v key="$key" 'index($0, key "=") == 1 {
-			print substr($0, length(key) + 2); exit }'
-}
-
 check_kmsg() {
 	if grep -qxF -- "$KMSG_LINE" "$tmp/text"; then
 		pass "$name: kmsg: '$KMSG_LINE' is in the log"
@@ -66,6 +46,7 @@ check_kmsg() {
 }
 
 check_dmesg() {
+	local why
 	strip_prefix "$dir/dmesg.txt" >"$tmp/want"
 	if why=$(in_order "$tmp/want" "$tmp/text"); then
 		pass "$name: dmesg: all $(wc -l <"$tmp/want") lines of dmesg.txt, in order"
@@ -90,6 +71,7 @@ check_json() {
 }
 
 check_release() {
+	local sym off addr got
 	sym=$(vmcoreinfo 'SYMBOL(init_uts_ns)' "$@")
 	off=$(vmcoreinfo 'OFFSET(uts_namespace.name)' "$@")
 	if [ -z "$sym" ] || [ -z "$off" ]; then
@@ -106,14 +88,19 @@ check_release() {
 	fi
 }
 
-# All checks on one dump, made of the files "$@".
+# All checks on the dump NAME of bed directory DIR, made of FILE...; the
+# checks above see dir, name and the truth.env values through it.
 check_dump() {
-	"$CTL" extract dmesg "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ $rc -ne 0 ] && grep -q 'not a dump of any known format' "$tmp/err"; then
-		skip "$name: $(head -n 1 "$tmp/err")"
+	local dir=$1 name=$2 rc KMSG_LINE='' RELEASE=''
+	shift 2
+	# shellcheck disable=SC1091
+	. "$dir/truth.env"
+	if [ ! -f "$dir/dmesg.txt" ] || [ -z "$KMSG_LINE" ] || [ -z "$RELEASE" ]; then
+		fail "$name: truth.env or dmesg.txt incomplete"
 		return
 	fi
+	"$CTL" extract dmesg "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
 	if [ $rc -ne 0 ]; then
 		fail "$name: extract dmesg exits $rc: $(head -c 300 "$tmp/err")"
 	else
@@ -126,39 +113,6 @@ check_dump() {
 	check_release "$@"
 }
 
-# The dumps of one directory: every file but the bed's own notes, and
-# the parts of a split set (NAME.1, NAME.2, ...) together as one dump.
-dumps_in() {
-	for f in "$1"/*; do
-		case ${f##*/} in
-		*.txt|*.log|*.env|*.tmp|*.stderr) continue ;;
-		*.[2-9]) continue ;;
-		*.1) echo "${f%.1}".[0-9] ;;
-		*) [ -f "$f" ] && echo "$f" ;;
-		esac
-	done
-}
-
-check_dir() {
-	dir=$1
-	KMSG_LINE='' RELEASE=''
-	# shellcheck disable=SC1091
-	. "$dir/truth.env"
-	if [ ! -f "$dir/dmesg.txt" ] || [ -z "$KMSG_LINE" ] || [ -z "$RELEASE" ]; then
-		fail "${dir##*/}: truth.env or dmesg.txt incomplete"
-		return
-	fi
-	dumps_in "$dir" >"$tmp/list"
-	# fd 3: the commands inside must not eat the list.
-	while read -r parts <&3; do
-		# shellcheck disable=SC2086
-		set -- $parts
-		name=${dir##*/}/${1##*/}
-		[ $# -gt 1 ] && name="$name (+$(($# - 1)) parts)"
-		check_dump "$@"
-	done 3<"$tmp/list"
-}
-
 if [ ! -x "$CTL" ]; then
 	echo "test-dmesg: no '$CTL'; run make first (or set BUILD)" >&2
 	exit 2
@@ -167,11 +121,5 @@ if ! command -v jq >/dev/null; then
 	echo "test-dmesg: jq is needed (make deps)" >&2
 	exit 2
 fi
-for want in $REQUIRED; do
-	[ -f "$GUEST_OUT/$want" ] ||
-		skip "*** $GUEST_OUT/$want does not exist yet: NOT TESTED ***"
-done
-for truth in "$GUEST_OUT"/*/truth.env; do
-	[ -f "$truth" ] && check_dir "${truth%/truth.env}"
-done
+for_each_dump check_dump
 finish guest-dmesg
