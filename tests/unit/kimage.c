@@ -11,6 +11,8 @@
 #define PTE_FLAGS 0x63ULL	/* present, writable, accessed, dirty */
 #define TABLES_START 0x100000ULL
 
+static struct kimage_page *find_page(struct kimage *k, uint64_t pfn);
+
 void kimage_init(struct kimage *k, unsigned levels)
 {
 	memset(k, 0, sizeof(*k));
@@ -23,6 +25,7 @@ void kimage_init(struct kimage *k, unsigned levels)
 		    (unsigned long long)(KIMAGE_TEXT_MAP + k->pgd));
 	kimage_info(k, "NUMBER(phys_base)=0");
 	kimage_info(k, "NUMBER(pgtable_l5_enabled)=%d", levels == 5);
+	find_page(k, k->pgd / KIMAGE_PAGE);	/* an empty top table */
 }
 
 void kimage_free(struct kimage *k)
