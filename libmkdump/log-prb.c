@@ -260,7 +260,7 @@ static struct mkd_error *ring_open(struct mkd_dump *dump, struct prb *r)
 	if (!err)
 		err = read_ring_header(dump, rb, r);
 	if (err)
-		return mkd_error_wrap(err, "printk ring buffer at 0x%llx",
+		return mkd_error_wrap(err, "printk ring buffer (prb at 0x%llx)",
 				      (unsigned long long)prb);
 	if (((r->head_id - r->tail_id) & DESC_ID_MASK) >= r->count)
 		return mkd_error_create(MKD_ERR_CORRUPT,

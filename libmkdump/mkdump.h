@@ -282,10 +282,14 @@ struct mkd_log_record {
 };
 
 /*
- * Call fn for each record of the kernel log, oldest first.  A non-zero
- * return from fn stops the walk and is returned in *stopped.  Records
- * whose data is missing from the dump are skipped and counted in
- * *skipped (may be NULL).
+ * Call fn for each record of the kernel log, oldest first: the printk
+ * ring buffer of Linux 5.10 and later, or the log_buf of 3.11 to 5.9,
+ * found through VMCOREINFO alone.  rec and its text are valid only during
+ * the call.  A non-zero return from fn stops the walk (the function then
+ * returns NULL).  Records whose data is missing from the dump (filtered
+ * or damaged pages) are skipped and counted in *skipped (may be NULL);
+ * records the kernel itself had lost or was still writing are not
+ * reported.  MKD_ERR_CORRUPT means the log's metadata is impossible.
  */
 typedef int mkd_log_fn(const struct mkd_log_record *rec, void *arg);
 struct mkd_error *mkd_log_iterate(struct mkd_dump *dump, mkd_log_fn *fn,
