@@ -62,16 +62,19 @@ static struct mkd_error *read_page(struct mkd_dump *dump, uint64_t pfn,
 	*data = mkd_cache_lookup(&dump->cache, pfn);
 	if (*data)
 		return NULL;
-	slot = mkd_cache_insert(&dump->cache, pfn);
-	err = dump->ops->read_page(dump, pfn, slot ? slot : dump->page_buf);
+	/*
+	 * Read into scratch and cache only what was read: a page that is
+	 * not in the dump must cost nothing to the pages that are cached.
+	 */
+	err = dump->ops->read_page(dump, pfn, dump->page_buf);
 	if (err) {
-		/* Do not leave a half-written page in the cache. */
-		if (slot)
-			mkd_cache_resize(&dump->cache, dump->cache.capacity);
 		if (mkd_error_code(err) == MKD_ERR_NO_DATA)
 			err = explain_no_data(dump, pfn, err);
 		return err;
 	}
+	slot = mkd_cache_insert(&dump->cache, pfn);
+	if (slot)
+		memcpy(slot, dump->page_buf, dump->page_size);
 	*data = slot ? slot : dump->page_buf;
 	return NULL;
 }
