@@ -30,12 +30,15 @@ dump() {
 	[ -s "$file" ] || die "dump-guest-memory wrote no '$file'"
 	# QEMU creates dumps readable by root only.
 	chmod 644 "$file"
+	# Most of a small guest's RAM is zeros; let them take no disk space.
+	[ "$format" != elf ] || fallocate --dig-holes "$file" 2>/dev/null || true
 }
 
 main() {
 	[ $# -eq 5 ] || die "usage: $GUEST_PROG PAGING KERNEL INITRD RELEASE OUT_DIR"
 	local paging=$1 kernel=$2 initrd=$3 release=$4 out=$5
 	local cpu mem append t0 t
+	need_cmd fallocate
 	case $paging in
 	4) cpu=max,la57=off; mem=512M; append=$BASE_APPEND ;;
 	5) cpu=max; mem=512M,slots=4,maxmem=4G; append="$BASE_APPEND mkd.dimm=1" ;;
