@@ -82,7 +82,7 @@ wait_marker() {
 		fi
 		if ! kill -0 "$pid" 2>/dev/null; then
 			serial_tail "$log"
-			die "qemu exited before the guest printed '$marker' (see '$log')"
+			die "qemu exited before the guest printed '$marker' (runs are killed after ${GUEST_TIMEOUT:-?}s; see '$log')"
 		fi
 		if [ "$(date +%s)" -ge "$deadline" ]; then
 			serial_tail "$log"
