@@ -18,6 +18,9 @@ GUEST_DEPS := qemu-system-x86 busybox-static kmod makedumpfile gcc \
 	libc6-dev linux-libc-dev binutils python3 xz-utils zstd util-linux
 
 GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+# When included, leave the includer's default goal alone (restored below).
+GUEST_INCLUDED := $(word 2,$(MAKEFILE_LIST))
+GUEST_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 GUEST_LIB := $(GUEST_DIR)/lib.sh
 GUEST_KV := $(GUEST_OUT)/kernel-version
@@ -72,3 +75,7 @@ $(GUEST_OUT)/panic/truth.env: $(GUEST_INITRD)/initrd-panic.cpio \
 $(GUEST_OUT)/panic/makedumpfile.txt: $(GUEST_OUT)/panic/truth.env \
 		$(GUEST_DIR)/run-makedumpfile.sh $(GUEST_LIB)
 	$(GUEST_DIR)/run-makedumpfile.sh $(GUEST_OUT)/panic
+
+ifneq ($(GUEST_INCLUDED),)
+.DEFAULT_GOAL := $(GUEST_SAVED_GOAL)
+endif
