@@ -37,16 +37,6 @@ elapsed() {
 	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
 }
 
-# The kernel version the bed was built for, as written by fetch-kernel.sh.
-read_kernel_version() {
-	local file=$1
-	need_file "$file" "run fetch-kernel.sh first"
-	local ver
-	ver=$(cat "$file")
-	[ -n "$ver" ] || die "empty kernel version in '$file'"
-	printf '%s\n' "$ver"
-}
-
 # serial_tail LOG: show the end of a guest's serial log on stderr.
 serial_tail() {
 	local log=$1
