@@ -104,6 +104,18 @@ include tests/tests.mk
 -include tests/guest/guest.mk
 -include bench/bench.mk
 
+# The main job on a real dump: a Debian kernel crashed under QEMU, its
+# /proc/vmcore captured by a kdump kernel, then read by mkdumpctl.
+DEMO_DUMP ?= $(GUEST_OUT)/panic/vmcore
+demo: deps
+	@$(MAKE) --no-print-directory all guest-dumps
+	@echo "== mkdumpctl info $(DEMO_DUMP)"
+	@$(CTL) info $(DEMO_DUMP)
+	@echo; echo "== mkdumpctl verify $(DEMO_DUMP)"
+	@$(CTL) verify $(DEMO_DUMP)
+	@echo; echo "== mkdumpctl extract dmesg $(DEMO_DUMP) | tail -n 25"
+	@$(CTL) extract dmesg $(DEMO_DUMP) | tail -n 25
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
@@ -133,10 +145,15 @@ deps:
 		apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "run as root: apt-get install" $$missing; exit 1; fi
 
+# clean keeps the guest dumps (they take a minute to make); distclean not.
 clean:
+	find build build-san -mindepth 1 -maxdepth 1 ! -name guest \
+		-exec rm -rf {} + 2>/dev/null || true
+
+distclean:
 	rm -rf build build-san
 
-.PHONY: all install deps clean
+.PHONY: all demo install deps clean distclean
 
 -include $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
 	$(GEN_OBJS:.o=.d) $(GEN_MAIN_OBJ:.o=.d)

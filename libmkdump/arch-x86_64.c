@@ -256,8 +256,6 @@ static struct mkd_error *x86_64_qemu_cpu(const void *desc, size_t len,
 	set_reg(regs, MKD_X86_64_CR2, mkd_le64(p + QEMU_CR_OFFSET + 16));
 	set_reg(regs, MKD_X86_64_CR3, mkd_le64(p + QEMU_CR_OFFSET + 24));
 	set_reg(regs, MKD_X86_64_CR4, mkd_le64(p + QEMU_CR_OFFSET + 32));
-	if (!regs->source)
-		regs->source = MKD_REGS_QEMU;
 	regs->nregs = MKD_X86_64_REG_COUNT;
 	return NULL;
 }

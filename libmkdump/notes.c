@@ -90,6 +90,9 @@ static struct mkd_error *take_regs(struct mkd_dump *dump,
 				return err;
 		}
 		(*nqemu)++;
+		/* QEMU's NT_PRSTATUS pid is its CPU number + 1, not a task. */
+		regs->pid = -1;
+		regs->source = MKD_REGS_QEMU;
 		return arch->qemu_cpu(n->desc, n->descsz, regs);
 	}
 	return NULL;

@@ -7,15 +7,16 @@
 #include "ctl.h"
 
 static const char extract_help[] =
-"usage: mkdumpctl extract [--json] vmcoreinfo|notes|dmesg DUMP...\n"
+"usage: mkdumpctl extract [--json] vmcoreinfo|notes|dmesg|regs DUMP...\n"
 "\n"
 "Write a part of the dump to standard output:\n"
 "  vmcoreinfo   the kernel's VMCOREINFO text (KEY=VALUE lines)\n"
 "  notes        all ELF notes, raw, as in a PT_NOTE segment\n"
 "  dmesg        the kernel log, decoded from the printk ring buffer\n"
 "               using vmcoreinfo alone (no vmlinux needed)\n"
+"  regs         each CPU's registers from the dump's notes\n"
 "\n"
-"  -j, --json   dmesg as a JSON array of records\n"
+"  -j, --json   dmesg or regs as JSON\n"
 "  -h, --help   this text\n";
 
 struct log_out {
@@ -91,6 +92,74 @@ static int extract_dmesg(struct mkd_dump *dump, bool json_out)
 	return EXIT_OK;
 }
 
+static const char *regs_source(uint32_t source)
+{
+	return source == MKD_REGS_PRSTATUS ? "prstatus"
+	       : source == MKD_REGS_QEMU ? "qemu" : "unknown";
+}
+
+static void print_regs(const struct mkd_cpu_regs *r, struct json *j)
+{
+	int i, col = 0;
+
+	if (j) {
+		json_begin_object(j, NULL);
+		json_uint(j, "cpu", r->cpu);
+		json_string(j, "source", regs_source(r->source));
+		json_int(j, "pid", r->pid);
+		json_begin_object(j, "regs");
+	} else {
+		printf("CPU %u (%s, pid %d):\n", r->cpu, regs_source(r->source),
+		       r->pid);
+	}
+	for (i = 0; i < MKD_X86_64_REG_COUNT; i++) {
+		if (!(r->valid_mask >> i & 1))
+			continue;
+		if (j) {
+			json_uint(j, mkd_x86_64_reg_name(i), r->regs[i]);
+			continue;
+		}
+		printf("  %-8s %016" PRIx64 "%s", mkd_x86_64_reg_name(i),
+		       r->regs[i], ++col % 3 ? "" : "\n");
+	}
+	if (j) {
+		json_end_object(j);
+		json_end_object(j);
+	} else if (col % 3) {
+		putchar('\n');
+	}
+}
+
+static int extract_regs(struct mkd_dump *dump, bool json_out)
+{
+	size_t cpu, n = mkd_dump_cpu_count(dump);
+	struct json j;
+
+	if (mkd_dump_arch(dump) != MKD_ARCH_X86_64) {
+		fprintf(stderr, "mkdumpctl extract: registers of %s dumps are not decoded\n",
+			mkd_arch_name(mkd_dump_arch(dump)));
+		return EXIT_NOT_DUMP;
+	}
+	json_init(&j, stdout);
+	if (json_out)
+		json_begin_array(&j, NULL);
+	for (cpu = 0; cpu < n; cpu++) {
+		struct mkd_cpu_regs r;
+		struct mkd_error *err = mkd_dump_cpu_regs(dump, cpu, &r);
+
+		if (err)
+			return ctl_fail(err);
+		print_regs(&r, json_out ? &j : NULL);
+	}
+	if (json_out) {
+		json_end_array(&j);
+		json_finish(&j);
+	}
+	if (!n)
+		fprintf(stderr, "mkdumpctl extract: the dump has no register notes\n");
+	return EXIT_OK;
+}
+
 static int extract(struct mkd_dump *dump, const char *what, bool json_out)
 {
 	const void *data;
@@ -98,6 +167,8 @@ static int extract(struct mkd_dump *dump, const char *what, bool json_out)
 
 	if (!strcmp(what, "dmesg"))
 		return extract_dmesg(dump, json_out);
+	if (!strcmp(what, "regs"))
+		return extract_regs(dump, json_out);
 	if (!strcmp(what, "vmcoreinfo"))
 		data = mkd_vmcoreinfo(dump, &len);
 	else
@@ -133,7 +204,7 @@ int cmd_extract(int argc, char **argv)
 		return ctl_usage_error("extract", "need WHAT and DUMP");
 	what = argv[optind];
 	if (strcmp(what, "vmcoreinfo") && strcmp(what, "notes") &&
-	    strcmp(what, "dmesg"))
+	    strcmp(what, "dmesg") && strcmp(what, "regs"))
 		return ctl_usage_error("extract", "cannot extract '%s'", what);
 	err = ctl_open(argv + optind + 1, argc - optind - 1, &dump);
 	if (err)
