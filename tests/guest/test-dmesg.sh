@@ -95,7 +95,7 @@ check_dump() {
 	shift 2
 	# shellcheck disable=SC1091
 	. "$dir/truth.env"
-	if [ ! -f "$dir/dmesg.txt" ] || [ -z "$KMSG_LINE" ] || [ -z "$RELEASE" ]; then
+	if [ ! -s "$dir/dmesg.txt" ] || [ -z "$KMSG_LINE" ] || [ -z "$RELEASE" ]; then
 		fail "$name: truth.env or dmesg.txt incomplete"
 		return
 	fi
