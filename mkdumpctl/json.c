@@ -12,13 +12,44 @@ void json_init(struct json *j, FILE *f)
 	j->need_comma[0] = false;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most left bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t left)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	if (n > left)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * JSON strings must be UTF-8; kernel text need not be.  A byte that does
+ * not start a valid sequence is written as \u00XX (its Latin-1 reading),
+ * so the output always parses and no byte is lost silently.
+ */
 static void put_escaped(FILE *f, const char *s, size_t len)
 {
-	size_t i;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
 
 	fputc('"', f);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < len) {
+		unsigned char c = p[i];
+		size_t n;
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
@@ -28,8 +59,15 @@ static void put_escaped(FILE *f, const char *s, size_t len)
 			fputs("\\t", f);
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);	/* UTF-8 passes through */
+		else if (c < 0x80)
+			fputc(c, f);
+		else if ((n = utf8_len(p + i, len - i))) {
+			fwrite(p + i, 1, n, f);
+			i += n;
+			continue;
+		} else
+			fprintf(f, "\\u%04x", c);
+		i++;
 	}
 	fputc('"', f);
 }

@@ -2,6 +2,8 @@
 # Run the Check unit tests and record "unit PASSED FAILED" in the results.
 set -uo pipefail
 BUILD=${BUILD:-build}
+# Sanitizer builds and a loaded machine are slow; a hang still ends.
+export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-120}
 out=$(mktemp)
 "$BUILD/tests/unit-tests" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}

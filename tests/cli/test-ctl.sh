@@ -31,6 +31,14 @@ expect_rc 0 "info of two dumps" "$CTL" info --json "$T_TMP/a.elf" "$T_TMP/a.elf"
 [ "$(jq length "$T_TMP/out")" = 2 ] && pass "info of two dumps is an array" \
 	|| fail "info of two dumps is an array"
 
+# JSON stays valid whatever bytes a name holds (here a file name)
+bad=$(printf '%s/x\377y\tz.elf' "$T_TMP")
+cp "$T_TMP/a.elf" "$bad"
+"$CTL" info --json "$bad" > "$T_TMP/bad.json"
+jq -e '.dump | endswith("x\u00ffy\tz.elf")' "$T_TMP/bad.json" > /dev/null \
+	&& pass "info --json escapes bytes that are not UTF-8" \
+	|| fail "info --json escapes bytes that are not UTF-8: $(cat "$T_TMP/bad.json" | head -3)"
+
 # exit codes for bad input
 printf 'hello' > "$T_TMP/text"
 expect_rc 3 "not a dump exits 3" "$CTL" info "$T_TMP/text"
