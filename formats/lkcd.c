@@ -514,6 +514,8 @@ static void index_sort(struct lkcd_dump *l)
 	size_t i, out = 0;
 	struct entry *p;
 
+	if (!l->npages)
+		return;
 	qsort(l->pages, l->npages, sizeof(*l->pages), entry_cmp);
 	for (i = 0; i < l->npages; i++) {
 		if (out && l->pages[out - 1].pfn == l->pages[i].pfn) {
@@ -524,10 +526,10 @@ static void index_sort(struct lkcd_dump *l)
 		l->pages[out++] = l->pages[i];
 	}
 	l->npages = out;
-	p = realloc(l->pages, (out ? out : 1) * sizeof(*p));
+	p = realloc(l->pages, out * sizeof(*p));
 	if (p) {		/* give back the growth slack */
 		l->pages = p;
-		l->cap = out ? out : 1;
+		l->cap = out;
 	}
 }
 
