@@ -18,16 +18,21 @@
  *   64 KiB  (v9+: dh_dump_buffer_size) one record per page, a packed
  *           {u64 address; u32 size; u32 flags} and size bytes: RAW (the
  *           page) or COMPRESSED with the dump's codec, in the order of the
- *           producer's passes, until a record flagged END.
+ *           producer's passes, until a record flagged END.  The codec
+ *           is LKCD's RLE or "gzip", which is a zlib stream (dump_gzip.c
+ *           calls zlib_deflateInit): reported as zlib, as for kdump.
  * The version field's top two bits are Mission Critical Linux's flags
  * (crash strips them too); the version proper is 1, 2, 3, 5 ... 10.
  *
  * LKCD has no index, so open() scans the records once with buffered reads
- * and builds one: 16 bytes per page, sorted by pfn.  A page written twice
- * is read from its later copy (the producer wrote it again).  The scan
- * stops at END, at EOF (the dump was cut short: incomplete; a record cut
- * inside its data is a lost page) or at a record that makes no sense (an
- * error).  Each record moves the offset forward, so the scan ends.
+ * and builds one: 16 bytes per page, sorted by pfn.  No count from the
+ * header is trusted: the index grows with the records actually read, each
+ * at least 17 bytes of the file, so its size is bounded by the file's (in
+ * practice 16 bytes per 4 KiB page).  A page written twice is read from
+ * its later copy (the producer wrote it again).  The scan stops at END,
+ * at EOF (the dump was cut short: incomplete; a record cut inside its data
+ * is a lost page) or at a record that makes no sense (an error).  Each
+ * record moves the offset forward, so the scan ends.
  *
  * What LKCD does not record: its header's memory_start is PAGE_OFFSET (a
  * virtual address), memory_end the magic number (sic) and memory_size the
@@ -75,7 +80,7 @@ enum { COMPRESS_NONE, COMPRESS_RLE, COMPRESS_GZIP };
 
 /* Where a header version keeps the fields we read; 0 = not there. */
 struct layout {
-	uint16_t size, num_pages, panic, time, utsname;
+	uint16_t size, panic, time, utsname;
 	uint16_t compress, buffer_size;
 	uint8_t time_width;		/* struct timeval's long: 4 or 8 */
 };
@@ -83,21 +88,21 @@ struct layout {
 enum layout_id { V1_32, V1_64, V2_32, V2_64, V5_32, V5_64, V8, V9 };
 
 static const struct layout layouts[] = {
-	[V1_32] = { .size = 714, .num_pages = 56, .panic = 60, .time = 316,
+	[V1_32] = { .size = 714, .panic = 60, .time = 316,
 		    .utsname = 324, .time_width = 4 },
-	[V1_64] = { .size = 726, .num_pages = 56, .panic = 60, .time = 320,
+	[V1_64] = { .size = 726, .panic = 60, .time = 320,
 		    .utsname = 336, .time_width = 8 },
-	[V2_32] = { .size = 712, .num_pages = 48, .panic = 52, .time = 308,
+	[V2_32] = { .size = 712, .panic = 52, .time = 308,
 		    .utsname = 316, .time_width = 4 },
-	[V2_64] = { .size = 728, .num_pages = 48, .panic = 52, .time = 312,
+	[V2_64] = { .size = 728, .panic = 52, .time = 312,
 		    .utsname = 328, .time_width = 8 },
-	[V5_32] = { .size = 724, .num_pages = 48, .panic = 52, .time = 308,
+	[V5_32] = { .size = 724, .panic = 52, .time = 308,
 		    .utsname = 316, .compress = 712, .time_width = 4 },
-	[V5_64] = { .size = 740, .num_pages = 48, .panic = 52, .time = 312,
+	[V5_64] = { .size = 740, .panic = 52, .time = 312,
 		    .utsname = 328, .compress = 728, .time_width = 8 },
-	[V8] = { .size = 734, .num_pages = 48, .panic = 52, .time = 308,
+	[V8] = { .size = 734, .panic = 52, .time = 308,
 		 .utsname = 324, .compress = 722, .time_width = 8 },
-	[V9] = { .size = 742, .num_pages = 48, .panic = 52, .time = 308,
+	[V9] = { .size = 742, .panic = 52, .time = 308,
 		 .utsname = 324, .compress = 722, .buffer_size = 734,
 		 .time_width = 8 },
 };
@@ -376,7 +381,7 @@ static struct mkd_error *record_kind(const struct mkd_dump *dump,
 
 	if (!(flags & DP_RAW) == !(flags & DP_COMPRESSED))
 		return mkd_error_create(MKD_ERR_CORRUPT,
-					"flags 0x%x say neither raw nor compressed",
+					"flags 0x%x must say raw or compressed, not both or neither",
 					flags);
 	if (size > ps)
 		return mkd_error_create(MKD_ERR_CORRUPT,
@@ -443,22 +448,6 @@ static struct mkd_error *add_record(struct mkd_dump *dump,
 	l->pages[l->npages++] = (struct entry){
 		pfn, data << WHERE_SHIFT | (uint64_t)size << SIZE_SHIFT | kind
 	};
-	return NULL;
-}
-
-/* Room for the pages the header counts, as far as the file can hold them. */
-static struct mkd_error *reserve_hint(struct mkd_dump *dump,
-				      struct lkcd_dump *l, const uint8_t *b)
-{
-	uint64_t fsize = dump->files[0]->size, hint = mkd_le32(b);
-	uint64_t room = fsize > l->data_offset ?
-			(fsize - l->data_offset) / (REC_SIZE + 1) : 0;
-
-	if (hint > room)
-		hint = room;
-	if (hint && !mkd_array_reserve(&l->pages, &l->cap, (size_t)hint,
-				       sizeof(*l->pages)))
-		return &mkd_enomem;
 	return NULL;
 }
 
@@ -582,8 +571,6 @@ static struct mkd_error *lkcd_open(struct mkd_dump *dump)
 	if (!err)
 		err = read_arch_header(dump, l, mkd_le32(head + 12));
 	if (!err)
-		err = reserve_hint(dump, l, head + l->layout->num_pages);
-	if (!err)
 		err = scan_records(dump, l);
 	if (!err)
 		err = describe(dump, l);
@@ -695,10 +682,10 @@ static struct mkd_error *lkcd_read_page(struct mkd_dump *dump, uint64_t pfn,
 {
 	const struct lkcd_dump *l = dump->priv;
 	size_t i = lookup(l, pfn);
-	const struct entry *e = &l->pages[i];
+	const struct entry *e = i < l->npages ? &l->pages[i] : NULL;
 	struct mkd_error *err;
 
-	if (i == l->npages || e->pfn != pfn || entry_kind(e) == KIND_LOST)
+	if (!e || e->pfn != pfn || entry_kind(e) == KIND_LOST)
 		return mkd_error_at(MKD_ERR_NO_DATA, pfn * dump->page_size,
 				    "pfn 0x%llx is not in the dump",
 				    (unsigned long long)pfn);

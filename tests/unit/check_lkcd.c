@@ -635,9 +635,9 @@ START_TEST(lkcd_hostile_input)
 		{ FIRST_PAGE + 8, 0xffffffff, 4, MKD_ERR_CORRUPT,
 		  "more than a page" },
 		{ FIRST_PAGE + 8, 100, 4, MKD_ERR_CORRUPT, "raw page of 100" },
-		{ FIRST_PAGE + 12, 0, 4, MKD_ERR_CORRUPT, "neither" },
+		{ FIRST_PAGE + 12, 0, 4, MKD_ERR_CORRUPT, "raw or compressed" },
 		{ FIRST_PAGE + 12, DP_RAW | DP_COMPRESSED, 4, MKD_ERR_CORRUPT,
-		  "neither" },
+		  "raw or compressed" },
 		{ FIRST_PAGE, 0x1234, 8, MKD_ERR_CORRUPT, "not a page's" },
 		{ FIRST_PAGE, 1ULL << 62, 8, MKD_ERR_CORRUPT, "implausibly" },
 	};
