@@ -96,6 +96,32 @@ struct mkd_error *mkd_dump_set_release(struct mkd_dump *dump,
 	return copy_bytes((void **)&dump->release, &dummy, release, len);
 }
 
+/* Kernel messages are ASCII; anything else could upset a terminal or JSON. */
+struct mkd_error *mkd_dump_set_panic_string(struct mkd_dump *dump,
+					    const char *text, size_t maxlen)
+{
+	size_t len = strnlen(text, maxlen), i;
+	char *p;
+
+	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		len--;	/* panic() messages often end in a newline */
+	if (len == 0)
+		return NULL;
+	p = malloc(len + 1);
+	if (!p)
+		return &mkd_enomem;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		p[i] = (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' ?
+		       (char)c : '?';
+	}
+	p[len] = '\0';
+	free(dump->panic_string);
+	dump->panic_string = p;
+	return NULL;
+}
+
 MKD_EXPORT const char *mkd_dump_format(const struct mkd_dump *dump)
 {
 	return dump->ops->name;
@@ -171,6 +197,11 @@ MKD_EXPORT bool mkd_dump_panic_cpu(const struct mkd_dump *dump, uint32_t *cpu)
 	if (dump->has_panic_cpu)
 		*cpu = dump->panic_cpu;
 	return dump->has_panic_cpu;
+}
+
+MKD_EXPORT const char *mkd_dump_panic_string(const struct mkd_dump *dump)
+{
+	return dump->panic_string;
 }
 
 MKD_EXPORT size_t mkd_dump_ram_range_count(const struct mkd_dump *dump)

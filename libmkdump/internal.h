@@ -159,6 +159,7 @@ struct mkd_dump {
 	bool has_crash_time;
 	uint32_t panic_cpu;
 	bool has_panic_cpu;
+	char *panic_string;		/* mkd_dump_set_panic_string() */
 	struct mkd_range *ram;		/* mkd_dump_add_ram() */
 	size_t nram, ram_cap;
 	char codecs[64];		/* mkd_dump_add_codec() */
@@ -188,6 +189,9 @@ struct mkd_error *mkd_dump_set_vmcoreinfo(struct mkd_dump *dump,
 					  const char *text, size_t len);
 struct mkd_error *mkd_dump_set_release(struct mkd_dump *dump,
 				       const char *release, size_t maxlen);
+/* At most maxlen bytes up to a NUL; an empty message leaves it NULL. */
+struct mkd_error *mkd_dump_set_panic_string(struct mkd_dump *dump,
+					    const char *text, size_t maxlen);
 
 /* Core steps run after the format's open() (notes.c). */
 struct mkd_error *mkd_notes_parse(struct mkd_dump *dump);

@@ -116,6 +116,12 @@ const char *mkd_dump_kernel_release(const struct mkd_dump *dump);
 bool mkd_dump_crash_time(const struct mkd_dump *dump, int64_t *secs);
 /* CPU that panicked; false if unknown. */
 bool mkd_dump_panic_cpu(const struct mkd_dump *dump, uint32_t *cpu);
+/*
+ * The panic message the producer recorded (LKCD's header has one), or NULL
+ * when the format has none.  Printable ASCII, tabs and newlines; any other
+ * byte reads as '?'.
+ */
+const char *mkd_dump_panic_string(const struct mkd_dump *dump);
 
 /* Physical RAM as the dump describes it, sorted, not overlapping. */
 struct mkd_range {

@@ -229,6 +229,7 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 		mkd_file_destroy(dump->files[i]);
 	free(dump->files);
 	free(dump->release);
+	free(dump->panic_string);
 	free(dump->ram);
 	free(dump->vmcoreinfo);
 	free(dump->notes);

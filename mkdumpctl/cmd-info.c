@@ -12,7 +12,8 @@ static const char info_help[] =
 "usage: mkdumpctl info [--json] [--set] DUMP...\n"
 "\n"
 "Describe each DUMP: format, codecs, kernel release, architecture, page\n"
-"size, CPUs, RAM ranges, pages by state, dump level and crash time.\n"
+"size, CPUs, RAM ranges, pages by state, dump level, crash time and the\n"
+"panic message when the format records one.\n"
 "\n"
 "  -j, --json   one JSON object per dump (an array if several)\n"
 "  -s, --set    the files are one dump split into parts\n"
@@ -103,6 +104,8 @@ static void print_text(struct mkd_dump *dump, const struct info *in)
 		format_time(secs, when, sizeof(when));
 		printf("crash time:    %s\n", when);
 	}
+	if (mkd_dump_panic_string(dump))
+		printf("panic:         %s\n", mkd_dump_panic_string(dump));
 	if (mkd_dump_level(dump) >= 0)
 		printf("dump level:    %d\n", mkd_dump_level(dump));
 	printf("complete:      %s\n", mkd_dump_incomplete(dump) ? "no" : "yes");
@@ -180,6 +183,7 @@ static void print_json(struct json *j, struct mkd_dump *dump,
 	} else {
 		json_null(j, "crash_time");
 	}
+	json_string(j, "panic_string", mkd_dump_panic_string(dump));
 	if (mkd_dump_level(dump) >= 0)
 		json_int(j, "dump_level", mkd_dump_level(dump));
 	else

@@ -94,5 +94,11 @@ int gen_write_path(const char *format, const struct gen_spec *spec,
 		   FILE *out, const char *path, char *err, size_t errlen);
 
 gen_writer gen_write_elf;
+gen_writer gen_write_lkcd;
+/*
+ * LKCD's run-length encoding of one page (see gen-lkcd.c): the encoded
+ * length, or len when encoding would not shrink it (out holds len bytes).
+ */
+size_t gen_lkcd_rle(const uint8_t *in, size_t len, uint8_t *out);
 
 #endif /* MKD_GEN_H */
