@@ -4,8 +4,14 @@
 
 RESULTS := $(BUILD)/tests/results
 
+# Compares the library's page classes with makedumpfile's output.
+TRUTH := $(BUILD)/tests/filter-truth
+$(TRUTH): $(BUILD)/obj/tests/filter/filter-truth.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT) $(GEN)
+	@$(MAKE) --no-print-directory all $(UNIT) $(GEN) $(TRUTH)
 	@mkdir -p $(BUILD)/tests && : > $(RESULTS)
 	@status=0; \
 	BUILD=$(BUILD) tests/run-unit.sh || status=1; \
