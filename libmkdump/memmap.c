@@ -186,7 +186,7 @@ static struct mkd_error *read_whole(struct mkd_memmap *m, uint64_t vaddr,
 static struct mkd_error *load_root(struct mkd_memmap *m, uint64_t r)
 {
 	size_t len = (size_t)m->per_root * m->l.section_size;
-	uint64_t addr;
+	uint64_t addr, left = m->sections - r * m->per_root;
 	uint8_t ptr[8];
 	struct mkd_error *err;
 	bool ok;
@@ -202,6 +202,9 @@ static struct mkd_error *load_root(struct mkd_memmap *m, uint64_t r)
 		addr = ok ? mkd_le64(ptr) : 0;
 	} else {
 		addr = m->l.mem_section + r * len;
+		/* The flat array ends with the last section. */
+		if (left < m->per_root)
+			len = (size_t)left * m->l.section_size;
 	}
 	ok = false;
 	if (addr) {
