@@ -288,7 +288,8 @@ static struct mkd_error *find_zero(struct mkd_classifier *cl, uint64_t start)
 		err = mkd_read_phys(cl->dump, (start + i) * ps, cl->page, ps,
 				    NULL);
 		if (err && (mkd_error_code(err) == MKD_ERR_NO_DATA ||
-			    mkd_error_code(err) == MKD_ERR_CORRUPT)) {
+			    mkd_error_code(err) == MKD_ERR_CORRUPT ||
+			    mkd_error_code(err) == MKD_ERR_TRUNCATED)) {
 			mkd_error_destroy(err);
 			continue;	/* cannot tell: keep it */
 		}

@@ -122,6 +122,7 @@ static void classify(struct truth *t, const char *vmcore, double *secs)
 {
 	struct mkd_classifier *cl;
 	struct mkd_dump *dump;
+	struct mkd_error *err;
 	struct timespec a, b;
 	uint64_t pfn = 0;
 
@@ -134,7 +135,7 @@ static void classify(struct truth *t, const char *vmcore, double *secs)
 	if (!t->cls || !t->in_dump)
 		die("out of memory");
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	struct mkd_error *err = mkd_classifier_create(dump, t->level, &cl);
+	err = mkd_classifier_create(dump, t->level, &cl);
 	while (!err && pfn < t->max_pfn) {
 		struct mkd_class_run run;
 		uint64_t i;
