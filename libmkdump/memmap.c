@@ -11,11 +11,14 @@
  *   array (NULL when none of its sections was ever present);
  * - section_mem_map's low bits are flags: SECTION_MARKED_PRESENT (bit 0),
  *   SECTION_HAS_MEM_MAP (bit 1), IS_ONLINE, IS_EARLY, TAINT_ZONE_DEVICE
- *   (bits 2-4; 6.3 adds CANNOT_OPTIMIZE_VMEMMAP at bit 5).  The rest is
- *   mem_map minus the section's first pfn, in struct page units
- *   (sparse_encode_mem_map() in mm/sparse.c), and a mem_map is aligned
- *   far beyond 64 bytes, so masking 6 bits is right for every version.
- * - valid_section() (what pfn_valid() asks) is SECTION_HAS_MEM_MAP.
+ *   (bits 2-4; later kernels add IS_VMEMMAP_PREINIT at bit 5).  The rest
+ *   is mem_map minus the section's first pfn, in struct page units
+ *   (sparse_encode_mem_map() in mm/sparse.c); mmzone.h promises at least
+ *   6 free low bits on every architecture, so masking 6 bits is right for
+ *   every version (makedumpfile masks 5, the same on 6.1).
+ * - valid_section() (what pfn_valid() asks) is SECTION_HAS_MEM_MAP;
+ *   makedumpfile asks for SECTION_MARKED_PRESENT.  We want both; after
+ *   boot they are set and cleared together.
  */
 #include <stdlib.h>
 
