@@ -248,7 +248,8 @@ static struct mkd_error *scan_one(struct mkd_classifier *cl, uint64_t start,
 		return NULL;
 	}
 	if (!cl->have[i]) {
-		mark(cl, start, *pfn, *pfn + 1, MKD_CLASS_OTHER | CLS_NO_MEMMAP);
+		mark(cl, start, *pfn, *pfn + 1,
+		     MKD_CLASS_OTHER | CLS_NO_MEMMAP);
 		(*pfn)++;
 		return NULL;
 	}
@@ -320,8 +321,9 @@ static struct mkd_error *classify_section(struct mkd_classifier *cl,
 	cl->spill_end = 0;
 	if (carried > start) {
 		mark(cl, start, start, carried, cl->spill_cls);
+		/* It may go on over more sections. */
 		if (carried > start + cl->npages)
-			cl->spill_end = carried;	/* more sections to go */
+			cl->spill_end = carried;
 	}
 	while (!err && pfn < start + cl->npages)
 		err = scan_one(cl, start, &pfn);

@@ -62,7 +62,8 @@ struct mkd_error *mkd_memmap_layout_read(const struct mkd_dump *dump,
 
 	memset(l, 0, sizeof(*l));
 	l->page_size = dump->page_size;
-	if ((err = mkd_vmcoreinfo_symbol(dump, "mem_section", &l->mem_section)) ||
+	if ((err = mkd_vmcoreinfo_symbol(dump, "mem_section",
+					 &l->mem_section)) ||
 	    (err = mkd_vmcoreinfo_length(dump, "mem_section", &l->roots)) ||
 	    (err = mkd_vmcoreinfo_size(dump, "mem_section", &size)) ||
 	    (err = mkd_vmcoreinfo_offset(dump, "mem_section.section_mem_map",
@@ -138,7 +139,7 @@ struct mkd_error *mkd_memmap_init(struct mkd_memmap *m,
 	if (l->roots * m->per_root == m->sections) {
 		m->extreme = true;
 	} else if (l->roots == m->sections) {
-		m->extreme = false;	/* a flat array, read a page at a time */
+		m->extreme = false;	/* flat: read a page of it at a time */
 	} else {
 		return mkd_error_create(MKD_ERR_UNSUPPORTED,
 					"LENGTH(mem_section)=%llu fits neither SPARSEMEM model (%llu sections)",

@@ -32,7 +32,7 @@ struct mkd_memmap_layout {
 	uint64_t mem_section;		/* SYMBOL(mem_section) */
 	uint64_t roots;			/* LENGTH(mem_section) */
 	uint32_t section_size;		/* SIZE(mem_section) */
-	uint32_t map_offset;		/* OFFSET(mem_section.section_mem_map) */
+	uint32_t map_offset;		/* OFFSET(...section_mem_map) */
 	uint32_t section_bits;		/* NUMBER(SECTION_SIZE_BITS) */
 	uint32_t physmem_bits;		/* NUMBER(MAX_PHYSMEM_BITS) */
 	uint32_t page_size;		/* PAGESIZE */
@@ -47,7 +47,7 @@ struct mkd_memmap {
 	uint32_t per_root;		/* sections per root */
 	unsigned pfn_shift;		/* log2(pfns per section) */
 	uint64_t sections;		/* number of sections */
-	uint64_t cached_root;		/* root whose array is in root_buf */
+	uint64_t cached_root;		/* the root in root_buf */
 	bool root_valid, root_present;
 	uint8_t *root_buf;		/* per_root * section_size bytes */
 };

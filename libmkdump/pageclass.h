@@ -25,14 +25,14 @@ struct mkd_page_rules {
 	uint32_t off_flags;		/* unsigned long flags */
 	uint32_t off_mapping;		/* struct address_space *mapping */
 	uint32_t off_private;		/* unsigned long private */
-	uint32_t off_mapcount;		/* atomic_t _mapcount / page_type */
+	uint32_t off_mapcount;		/* _mapcount, or page_type */
 	uint32_t off_head;		/* unsigned long compound_head */
 	uint32_t off_dtor;		/* u8 compound_dtor (first tail) */
 	uint32_t off_order;		/* u8 compound_order (first tail) */
 
 	uint64_t lru, private_, swapcache, swapbacked, slab, hwpoison;
 	uint64_t head;			/* PG_head_mask */
-	bool swapbacked_known;		/* NUMBER(PG_swapbacked) present */
+	bool swapbacked_known;		/* the kernel has PG_swapbacked */
 
 	bool buddy_known;
 	uint32_t buddy_value;		/* PAGE_BUDDY_MAPCOUNT_VALUE */
@@ -46,7 +46,7 @@ struct mkd_page_rules {
 struct mkd_page_fields {
 	uint64_t flags, mapping, private_, head;
 	uint32_t mapcount;
-	bool has_next;			/* the next struct page was read */
+	bool has_next;			/* the next struct page is known */
 	uint8_t dtor, order;		/* from the next struct page */
 };
 
@@ -54,7 +54,7 @@ struct mkd_page_fields {
 struct mkd_page_verdict {
 	enum mkd_page_class cls;	/* MKD_CLASS_OTHER: kept */
 	uint64_t npages;		/* pages the verdict covers, >= 1 */
-	bool tail;			/* a compound tail: its head decides */
+	bool tail;			/* compound tail: the head decides */
 };
 
 /*

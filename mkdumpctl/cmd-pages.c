@@ -124,7 +124,8 @@ static void report_text(const struct tally *t)
 	printf("dump level:  %d\n", t->level);
 	printf("%-15s %12s  %s\n", "class", "pages", "excluded");
 	for (i = 0; i < NORDER; i++)
-		printf("%-15s %12" PRIu64 "  %s\n", mkd_page_class_name(order[i]),
+		printf("%-15s %12" PRIu64 "  %s\n",
+		       mkd_page_class_name(order[i]),
 		       t->per_class[order[i]],
 		       mkd_dump_level_excludes(t->level, order[i]) ? "yes"
 								   : "no");
@@ -207,15 +208,15 @@ static int parse_args(int argc, char **argv, struct tally *t, bool *json)
 		switch (c) {
 		case 'd':
 			if (!ctl_parse_u64(optarg, &v) || v > MKD_DL_ALL)
-				return ctl_usage_error("pages",
-						       "bad dump level '%s'", optarg);
+				return ctl_usage_error("pages", "bad dump "
+						       "level '%s'", optarg);
 			t->level = (int)v;
 			break;
 		case 'l':
 			t->list = class_by_name(optarg);
 			if (t->list < 0)
-				return ctl_usage_error("pages",
-						       "no page class '%s'", optarg);
+				return ctl_usage_error("pages", "no page "
+						       "class '%s'", optarg);
 			break;
 		case 'j': *json = true; break;
 		case 'h': fputs(pages_help, stdout); exit(EXIT_OK);
