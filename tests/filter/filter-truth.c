@@ -2,7 +2,7 @@
 /*
  * filter-truth.c - hold libmkdump's page classes to makedumpfile's.
  *
- *   filter-truth LEVEL VMCORE MD.elf [MD.kdump]
+ *   filter-truth LEVEL VMCORE MD.elf|- [MD.kdump]
  *
  * Classifies VMCORE (an ELF /proc/vmcore) at LEVEL with the library, then
  * compares with what `makedumpfile -d LEVEL` wrote from the same vmcore:
@@ -400,13 +400,15 @@ int main(int argc, char **argv)
 	int bad = 0;
 
 	if (argc < 4 || argc > 5)
-		die("usage: filter-truth LEVEL VMCORE MD.elf [MD.kdump]");
+		die("usage: filter-truth LEVEL VMCORE MD.elf|- [MD.kdump]");
 	t.level = atoi(argv[1]);
 	classify(&t, argv[2], &secs);
 	read_loads(argv[2], &t.in);
 	report_classes(&t, secs);
-	bad |= check_segments(&t, argv[3], &pred);
-	bad |= check_elf_pages(&t, argv[3], &pred);
+	if (strcmp(argv[3], "-")) {
+		bad |= check_segments(&t, argv[3], &pred);
+		bad |= check_elf_pages(&t, argv[3], &pred);
+	}
 	if (argc == 5)
 		bad |= check_kdump(&t, argv[4]);
 	free(pred.v);
