@@ -25,7 +25,11 @@
  *   PG_owner_priv_1 (filesystems use it as PG_checked), so it means swap
  *   cache only together with PG_swapbacked (PageSwapCache()).
  * - Anonymous pages: bit 0 of page->mapping (PAGE_MAPPING_ANON; KSM pages
- *   have bits 0 and 1, non-LRU movable pages bit 1 only).
+ *   have bits 0 and 1, non-LRU movable pages bit 1 only), never on a slab
+ *   page.  makedumpfile 1.7.2 does not ask about slab here, later
+ *   versions do (from Linux 6.2 struct slab puts other words where
+ *   mapping is); on 6.1 both agree, as SLUB's slab_cache pointer sits at
+ *   page.mapping's offset and is aligned.
  * - hugetlbfs pages: compound pages whose first tail page has
  *   compound_dtor == HUGETLB_PAGE_DTOR (PageHuge() in mm/hugetlb.c).
  * - PG_private: the page carries filesystem data (buffer heads).
@@ -177,6 +181,9 @@ static struct mkd_error *rules_base(struct mkd_page_rules *r,
 					"vmcoreinfo NUMBER(PG_head_mask)=%lld",
 					(long long)n);
 	r->head = (uint64_t)n;
+	err = flag_bit_opt(dump, "PG_slab", &r->slab, NULL);
+	if (err)
+		return err;
 	/* Without CONFIG_MEMORY_FAILURE there is no PG_hwpoison. */
 	return flag_bit_opt(dump, "PG_hwpoison", &r->hwpoison, NULL);
 }
@@ -323,9 +330,10 @@ static bool is_cache(const struct mkd_page_rules *r,
 	       (f->flags & r->swapcache);
 }
 
-static bool is_anon(const struct mkd_page_fields *f)
+static bool is_anon(const struct mkd_page_rules *r,
+		    const struct mkd_page_fields *f)
 {
-	return f->mapping & PAGE_MAPPING_ANON;
+	return (f->mapping & PAGE_MAPPING_ANON) && !(f->flags & r->slab);
 }
 
 /* The class of a page that is not a tail, before compound sizes. */
@@ -334,7 +342,7 @@ static enum mkd_page_class first_match(const struct mkd_page_rules *r,
 				       uint8_t dtor, int level)
 {
 	bool cache = (level & (MKD_DL_CACHE | MKD_DL_CACHE_PRIVATE)) &&
-		     is_cache(r, f) && !is_anon(f);
+		     is_cache(r, f) && !is_anon(r, f);
 
 	if (cache && (level & MKD_DL_CACHE) && !(f->flags & r->private_))
 		return MKD_CLASS_CACHE;
@@ -343,7 +351,7 @@ static enum mkd_page_class first_match(const struct mkd_page_rules *r,
 						: MKD_CLASS_CACHE;
 	/* dtor is 0 (NULL_COMPOUND_DTOR) for anything but a compound head. */
 	if ((level & MKD_DL_USER) &&
-	    (is_anon(f) || (dtor && dtor == r->hugetlb_dtor)))
+	    (is_anon(r, f) || (dtor && dtor == r->hugetlb_dtor)))
 		return MKD_CLASS_USER;
 	if (f->flags & r->hwpoison)
 		return MKD_CLASS_HWPOISON;

@@ -131,6 +131,9 @@ START_TEST(user_pages_anon_ksm_hugetlb)
 	ck_assert_int_eq(decide(&p, 0, 0, 5, MKD_DL_USER).cls, MKD_CLASS_USER);
 	p.mapping = MOVABLE_MAPPING;	/* zsmalloc, balloon: not user */
 	ck_assert_int_eq(decide(&p, 0, 0, 5, MKD_DL_USER).cls, MKD_CLASS_OTHER);
+	/* A slab page's word at mapping is never an anon_vma. */
+	p = (struct fake_page){ .flags = PG_SLAB, .mapping = ANON_MAPPING };
+	ck_assert_int_eq(decide(&p, 0, 0, 5, MKD_DL_ALL).cls, MKD_CLASS_OTHER);
 	/* A 2 MiB hugetlbfs page: head, dtor 2 in the first tail. */
 	p = (struct fake_page){ .flags = PG_HEAD, .mapping = FILE_MAPPING };
 	v = decide(&p, 2, 9, 0x200, MKD_DL_USER);
