@@ -189,6 +189,85 @@ struct mkd_error *mkd_dump_set_cache_size(struct mkd_dump *dump,
 					  size_t pages);
 
 /* ------------------------------------------------------------------ */
+/* Page classes: what makedumpfile's dump levels leave out */
+
+/*
+ * Why a dump level drops a page.  Every class but MKD_CLASS_OTHER has the
+ * value of the mkd_filter_reason a dump records for a page it dropped.
+ */
+enum mkd_page_class {
+	MKD_CLASS_OTHER = 0,				/* kept */
+	MKD_CLASS_ZERO = MKD_FILTER_ZERO,		/* content all zero */
+	MKD_CLASS_CACHE = MKD_FILTER_CACHE,		/* page cache */
+	MKD_CLASS_CACHE_PRIVATE = MKD_FILTER_CACHE_PRIVATE, /* ... with fs data */
+	MKD_CLASS_USER = MKD_FILTER_USER,		/* anonymous, hugetlbfs */
+	MKD_CLASS_FREE = MKD_FILTER_FREE,		/* in the buddy allocator */
+	MKD_CLASS_HWPOISON = MKD_FILTER_HWPOISON,	/* memory failure */
+	MKD_CLASS_OFFLINE = MKD_FILTER_OFFLINE,		/* logically offline */
+	MKD_CLASS_COUNT = MKD_FILTER_REASON_COUNT
+};
+
+/* Dump level bits (makedumpfile -d); hwpoison and offline always go. */
+enum mkd_dump_level_bit {
+	MKD_DL_ZERO = 1,
+	MKD_DL_CACHE = 2,		/* page cache without private data */
+	MKD_DL_CACHE_PRIVATE = 4,	/* all page cache */
+	MKD_DL_USER = 8,
+	MKD_DL_FREE = 16,
+	MKD_DL_ALL = 31
+};
+
+/* "other", "zero", "cache", "cache-private", "user", "free", ... */
+const char *mkd_page_class_name(enum mkd_page_class cls);
+/* Does dump level (0-31) leave out pages of class cls? */
+bool mkd_dump_level_excludes(int level, enum mkd_page_class cls);
+
+/* Run flags. */
+enum {
+	/* Not in the dump (not RAM): not classified, as makedumpfile. */
+	MKD_CLASS_RUN_NOT_DUMPED = 1u << 0,
+	/* In the dump, but its struct page is not: kept. */
+	MKD_CLASS_RUN_NO_MEMMAP = 1u << 1,
+};
+
+/* A run of pages with one class (and the same flags). */
+struct mkd_class_run {
+	uint64_t pfn;
+	uint64_t count;			/* >= 1 */
+	enum mkd_page_class cls;
+	uint32_t flags;			/* MKD_CLASS_RUN_* */
+	uint64_t reserved[2];
+};
+
+/*
+ * A classifier decides, from vmcoreinfo and the struct pages in the dump
+ * alone, which pages a dump level leaves out, exactly as makedumpfile
+ * does.  It reads mem_map one memory section at a time (2 MiB of struct
+ * pages on x86_64) and keeps only that section's answer, so a capture can
+ * ask about a section, then read only the pages it keeps.  With level bit
+ * MKD_DL_ZERO the classifier also reads every page the other rules keep,
+ * to find the zero ones; a capture that reads the pages anyway can leave
+ * that bit out and test for zeros itself.
+ *
+ * MKD_ERR_UNSUPPORTED naming the missing vmcoreinfo key when the dump
+ * lacks what the level needs.  Owned by the caller; the dump must outlive
+ * it.
+ */
+struct mkd_classifier;
+
+struct mkd_error *mkd_classifier_create(struct mkd_dump *dump, int level,
+					struct mkd_classifier **ret);
+/*
+ * The class of pfn and of the pages after it that share it (run->count
+ * may stop early, at most at the end of a section; callers loop).  Exact
+ * when pfns are asked in increasing order, as a capture does; a jump
+ * starts over at the start of pfn's section.
+ */
+struct mkd_error *mkd_classify(struct mkd_classifier *cl, uint64_t pfn,
+			       struct mkd_class_run *run);
+void mkd_classifier_destroy(struct mkd_classifier *cl);
+
+/* ------------------------------------------------------------------ */
 /* Kernel virtual addresses */
 
 /* Translate a kernel virtual address using the dump's page tables. */

@@ -64,5 +64,6 @@ int cmd_info(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_read(int argc, char **argv);
+int cmd_pages(int argc, char **argv);
 
 #endif /* MKDUMPCTL_H */

@@ -14,6 +14,7 @@ static const struct ctl_command commands[] = {
 	{ "verify", cmd_verify, "read every page; report damage and gaps" },
 	{ "extract", cmd_extract, "write vmcoreinfo, notes or the kernel log" },
 	{ "read", cmd_read, "write raw memory at a physical or virtual address" },
+	{ "pages", cmd_pages, "count pages by class; what a dump level leaves out" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -4,8 +4,15 @@
 
 RESULTS := $(BUILD)/tests/results
 
+# Compare the library's page classes with makedumpfile's output.
+TRUTH := $(BUILD)/tests/filter-truth
+MUTATE := $(BUILD)/tests/filter-mutate
+$(TRUTH) $(MUTATE): $(BUILD)/tests/%: $(BUILD)/obj/tests/filter/%.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT) $(GEN)
+	@$(MAKE) --no-print-directory all $(UNIT) $(GEN) $(TRUTH) $(MUTATE)
 	@mkdir -p $(BUILD)/tests && : > $(RESULTS)
 	@status=0; \
 	BUILD=$(BUILD) tests/run-unit.sh || status=1; \
