@@ -18,7 +18,8 @@
  *   option NAME VALUE           (format-specific knobs, e.g. version 8)
  * Later lines win where ranges overlap.  Page data is a pure function of
  * the physical address (gen_page_fill), so any reader test can check any
- * page without keeping the input around.
+ * page without keeping the input around; each page's second half repeats
+ * its first, so page codecs compress it to about half.
  */
 #ifndef MKD_GEN_H
 #define MKD_GEN_H
