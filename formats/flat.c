@@ -338,9 +338,11 @@ static struct mkd_error *resolve(struct flat *fl)
 	}
 	free(h.idx);
 	free(fl->ext);
-	fl->ext = out;
+	fl->ext = realloc(out, (n ? n : 1) * sizeof(*out));
+	if (!fl->ext)
+		fl->ext = out;	/* shrinking failed: keep the big one */
 	fl->n = n;
-	fl->cap = 2 * fl->n + 1;
+	fl->cap = n;
 	return NULL;
 }
 

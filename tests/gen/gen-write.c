@@ -9,6 +9,9 @@ static const struct {
 	gen_writer *write;
 } writers[] = {
 	{ "elf", gen_write_elf },
+	{ "kdump", gen_write_kdump },
+	{ "diskdump", gen_write_diskdump },
+	{ "flat", gen_write_flat },
 };
 
 int gen_write_path(const char *format, const struct gen_spec *spec,

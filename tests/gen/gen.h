@@ -95,5 +95,8 @@ int gen_write_path(const char *format, const struct gen_spec *spec,
 		   FILE *out, const char *path, char *err, size_t errlen);
 
 gen_writer gen_write_elf;
+gen_writer gen_write_kdump;
+gen_writer gen_write_diskdump;
+gen_writer gen_write_flat;
 
 #endif /* MKD_GEN_H */
