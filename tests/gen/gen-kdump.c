@@ -102,7 +102,7 @@ static size_t snappy_encode(const uint8_t *in, size_t len, uint8_t *out)
 	} while (v);
 	while (pos + 4 <= len) {
 		uint32_t w, h, cand;
-		size_t m = 4;
+		size_t m = 4, off;
 
 		memcpy(&w, in + pos, 4);
 		h = (w * 2654435761u) >> 20;
@@ -117,8 +117,9 @@ static size_t snappy_encode(const uint8_t *in, size_t len, uint8_t *out)
 			m++;
 		if (pos > lit)
 			n += snappy_literal(out + n, in + lit, pos - lit);
+		off = pos - (cand - 1);
 		while (m) {
-			size_t c = m > 64 ? 64 : m, off = pos - (cand - 1);
+			size_t c = m > 64 ? 64 : m;
 
 			out[n++] = (uint8_t)(2 | (c - 1) << 2);
 			out[n++] = (uint8_t)off;
