@@ -71,6 +71,32 @@ static bool all_zero(const uint8_t *p, uint64_t len)
 	return len == 0 || (p[0] == 0 && !memcmp(p, p + 1, len - 1));
 }
 
+#define GARBAGE_LEN 9000
+
+/* Where overwrite 1 puts garbage: each straddles record boundaries. */
+static size_t garbage_at(size_t len, size_t at[4])
+{
+	at[0] = 0;
+	at[1] = 100;
+	at[2] = len / 2;
+	at[3] = len > 5000 ? len - 5000 : 0;
+	return 4;
+}
+
+/* Does [off, off + l) meet garbage (which later records must cover)? */
+static bool under_garbage(const struct gen_spec *s, size_t len, size_t off,
+			  size_t l)
+{
+	size_t at[4], i, n = garbage_at(len, at);
+
+	if (strcmp(gen_option(s, "overwrite", "0"), "1"))
+		return false;
+	for (i = 0; i < n; i++)
+		if (off < at[i] + GARBAGE_LEN && at[i] < off + l)
+			return true;
+	return false;
+}
+
 static size_t plan_chunks(const struct gen_spec *s, const uint8_t *data,
 			  size_t len, struct chunk *c)
 {
@@ -82,7 +108,8 @@ static size_t plan_chunks(const struct gen_spec *s, const uint8_t *data,
 		uint64_t l = len - off < rec ? len - off : rec;
 
 		/* Keep the last chunk so that the logical size is right. */
-		if (holes && off + l < len && all_zero(data + off, l))
+		if (holes && off + l < len && all_zero(data + off, l) &&
+		    !under_garbage(s, len, off, l))
 			continue;
 		c[n++] = (struct chunk){ off, l };
 	}
@@ -102,14 +129,14 @@ static size_t plan_chunks(const struct gen_spec *s, const uint8_t *data,
 	return n;
 }
 
-/* Garbage over a few places, each straddling record boundaries. */
+/* Garbage that the real records, written later, must overwrite. */
 static int garbage(FILE *out, size_t len)
 {
-	uint8_t junk[9000];
-	size_t i, at[] = { 0, 100, len / 2, len > 5000 ? len - 5000 : 0 };
+	uint8_t junk[GARBAGE_LEN];
+	size_t at[4], i, n = garbage_at(len, at);
 
 	memset(junk, 0xa5, sizeof(junk));
-	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+	for (i = 0; i < n; i++) {
 		size_t l = len - at[i] < sizeof(junk) ? len - at[i] : sizeof(junk);
 
 		if (record(out, at[i], junk, l) < 0)
