@@ -18,3 +18,26 @@ check: deps
 check-extra:
 
 .PHONY: check check-extra
+
+# Cross-checks on real dumps (tests/guest/test-formats.sh): cmp-dumps
+# compares two dumps of the same memory page by page; kdumpfile-cmp
+# compares libmkdump with libkdumpfile (built only where it is installed).
+CMP_DUMPS := $(BUILD)/tests/cmp-dumps
+KDUMPFILE_CMP := $(BUILD)/tests/kdumpfile-cmp
+KDUMPFILE_LIBS := $(shell pkg-config --libs libkdumpfile 2>/dev/null)
+
+$(CMP_DUMPS): $(BUILD)/obj/tests/oracle/cmp-dumps.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
+$(KDUMPFILE_CMP): $(BUILD)/obj/tests/oracle/kdumpfile-cmp.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS) $(KDUMPFILE_LIBS)
+
+# Runs alone too: make check-formats GUEST_OUT=/path/to/guest/outputs
+check-formats: all $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
+	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/test-formats.sh
+
+check-extra: check-formats
+
+.PHONY: check-formats
