@@ -34,16 +34,16 @@
 #define MAX_EXTENTS (1u << 25)		/* 1 GiB of index, at worst */
 #define SCAN_BUF (1u << 20)
 #define SCAN_SMALL 4096			/* read after a big record */
-#define MERGE_CANDIDATES 4		/* recent extents a record may extend */
+#define MERGE_CANDIDATES 4		/* extents a record may extend */
 
 struct extent {
 	uint64_t log;		/* logical offset of the first record */
 	uint64_t phys;		/* file offset of its data */
 	uint32_t len;		/* bytes per record */
-	uint32_t count;		/* records: logical [log, log + len * count) */
+	uint32_t count;		/* records: [log, log + len * count) */
 	union {
 		uint64_t stride;	/* file distance between records */
-		uint64_t seq;		/* exact mode (count 1): record number */
+		uint64_t seq;		/* exact mode: record number */
 	};
 };
 
@@ -135,7 +135,8 @@ static struct mkd_error *record_header(struct scanner *s, uint64_t off,
 	size_t want;
 
 	*p = NULL;
-	if (off >= s->buf_off && off - s->buf_off + RECORD_HEADER <= s->buf_len) {
+	if (off >= s->buf_off &&
+	    off - s->buf_off + RECORD_HEADER <= s->buf_len) {
 		*p = s->buf + (off - s->buf_off);
 		return NULL;
 	}

@@ -63,7 +63,7 @@
 #define MAX_PARTS 4096
 #define WINDOW_DESCS 1024	/* descriptors read at once (24 KiB) */
 #define CAREFUL_RUN 65536	/* pages classified per page_state call */
-#define BITMAP_CHUNK (1u << 20)	/* bytes of the RAM bitmap read at once */
+#define BITMAP_CHUNK (1u << 20)	/* RAM bitmap bytes read at once */
 
 struct kdump_header {
 	uint8_t raw[HEADER_SIZE];	/* for comparing the parts of a set */
@@ -87,10 +87,10 @@ struct kdump_part {
 	struct kdump_header h;
 	uint64_t start_pfn, end_pfn;	/* the pfns this file holds */
 	uint64_t first_rank;		/* dumped pfns before start_pfn */
-	uint64_t ndesc;			/* descriptors this file should hold */
+	uint64_t ndesc;			/* descriptors it should hold */
 	bool careful;			/* may have lost pages */
 	uint8_t *window;		/* WINDOW_DESCS descriptors */
-	uint64_t window_first;		/* index of window[0], or UINT64_MAX */
+	uint64_t window_first;		/* window[0]'s index, or none */
 };
 
 struct kdump {
@@ -161,7 +161,8 @@ static struct mkd_error *parse_header(const uint8_t *b, uint64_t fsize,
 		return mkd_error_create(MKD_ERR_TRUNCATED,
 					"%u sub-header and %u bitmap blocks of %u bytes do not fit in the file (%llu bytes)",
 					h->sub_hdr_size, h->bitmap_blocks,
-					h->block_size, (unsigned long long)fsize);
+					h->block_size,
+					(unsigned long long)fsize);
 	if (h->version < 0)
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"bad header version %d", h->version);
@@ -184,7 +185,7 @@ static struct mkd_error *read_sub_header(struct mkd_file *f,
 	struct mkd_error *err;
 
 	if (h->legacy || len == 0)
-		return NULL;	/* DISKDUMP: one CPU's registers, not used */
+		return NULL;	/* DISKDUMP: a CPU's registers, unused */
 	if ((uint64_t)h->sub_hdr_size * h->block_size < len)
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"a sub-header of %u blocks cannot hold version %d",
@@ -295,7 +296,8 @@ static struct mkd_error *check_set(struct kdump *k)
 
 	qsort(k->parts, k->nparts, sizeof(*k->parts), part_cmp);
 	for (i = 1; i < k->nparts; i++) {
-		const struct kdump_part *a = &k->parts[i - 1], *b = &k->parts[i];
+		const struct kdump_part *a = &k->parts[i - 1];
+		const struct kdump_part *b = &k->parts[i];
 
 		if (!same_dump(&a->h, &b->h))
 			return mkd_error_create(MKD_ERR_INVALID,
@@ -305,7 +307,8 @@ static struct mkd_error *check_set(struct kdump *k)
 			return mkd_error_create(MKD_ERR_INVALID,
 						"'%s' and '%s' overlap at pfn 0x%llx",
 						a->file->name, b->file->name,
-						(unsigned long long)b->start_pfn);
+						(unsigned long long)
+						b->start_pfn);
 	}
 	return NULL;
 }
@@ -344,7 +347,8 @@ static struct mkd_error *open_parts(struct mkd_dump *dump, struct kdump *k)
 static struct mkd_error *load_dumped(struct kdump *k, struct kdump_part *p)
 {
 	const struct kdump_header *h = &p->h;
-	uint64_t first = p->start_pfn / 64 * 8, end = (p->end_pfn + 63) / 64 * 8;
+	uint64_t first = p->start_pfn / 64 * 8;
+	uint64_t end = (p->end_pfn + 63) / 64 * 8;
 	uint64_t off = h->bitmap_off + (h->two_bitmaps ? h->bitmap_half : 0);
 	struct mkd_error *err;
 	size_t len;
