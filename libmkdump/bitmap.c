@@ -81,13 +81,6 @@ bool mkd_bitmap_build_rank(struct mkd_bitmap *bm)
 	return true;
 }
 
-size_t mkd_bitmap_memory(const struct mkd_bitmap *bm)
-{
-	uint64_t nblocks = (bm->nwords + BLOCK_WORDS - 1) / BLOCK_WORDS;
-
-	return (size_t)(bm->nwords * 8 + (bm->rank ? (nblocks + 1) * 8 : 0));
-}
-
 uint64_t mkd_bitmap_next(const struct mkd_bitmap *bm, uint64_t from,
 			 uint64_t limit, bool value)
 {

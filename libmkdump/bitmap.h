@@ -39,8 +39,6 @@ void mkd_bitmap_or_le(struct mkd_bitmap *bm, const uint8_t *bytes,
 		      size_t len, uint64_t from, uint64_t to);
 /* Build the rank index (after the last change); false when out of memory. */
 bool mkd_bitmap_build_rank(struct mkd_bitmap *bm);
-/* Bytes the bitmap and its index use. */
-size_t mkd_bitmap_memory(const struct mkd_bitmap *bm);
 
 static inline bool mkd_bitmap_test(const struct mkd_bitmap *bm, uint64_t n)
 {
