@@ -59,7 +59,7 @@
 #define MAX_BLOCK_SIZE (1u << 24)
 #define MAX_NOTES (64u << 20)
 #define MAX_VMCOREINFO (1u << 20)
-#define MAX_RAM_RANGES (1u << 22)
+#define MAX_RAM_RANGES (1u << 20)	/* 16 MiB of ranges */
 #define MAX_PARTS 4096
 #define WINDOW_DESCS 1024	/* descriptors read at once (24 KiB) */
 #define CAREFUL_RUN 65536	/* pages classified per page_state call */

@@ -509,6 +509,33 @@ START_TEST(kdump_hostile_headers)
 }
 END_TEST
 
+/* A RAM bitmap of alternating bits: too many ranges, a clear error. */
+START_TEST(kdump_hostile_ram_bitmap)
+{
+	static const char spec[] = "ram 0 400000000\n"
+				   "filter 1000000 400000000 free\n";
+	char *path = unit_gen("kdump", spec, "ranges.kdump"), bad[512];
+	struct mkd_dump *dump = NULL;
+	struct mkd_error *err;
+	uint32_t bs, sub;
+	size_t len;
+	uint8_t *data = slurp(path, &len);
+
+	memcpy(&bs, data + 428, 4);
+	memcpy(&sub, data + 432, 4);
+	/* 4M pfns: the first bitmap is 512 KiB; make it 0101... */
+	memset(data + (1 + (size_t)sub) * bs, 0x55, 512 << 10);
+	snprintf(bad, sizeof(bad), "%s.bad", path);
+	spill(bad, data, len);
+	err = mkd_dump_open(bad, NULL, &dump);
+	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_CORRUPT);
+	ck_assert_ptr_nonnull(strstr(mkd_error_message(err), "more than"));
+	mkd_error_destroy(err);
+	free(data);
+	free(path);
+}
+END_TEST
+
 /* Where the descriptor of the rank-th dumped page is. */
 static size_t desc_at(const uint8_t *data, uint64_t rank)
 {
@@ -605,6 +632,7 @@ static Suite *kdump_suite(void)
 	tcase_add_loop_test(tc, kdump_incomplete_tail, 0, 2);
 	tcase_add_test(tc, kdump_truncated_anywhere);
 	tcase_add_test(tc, kdump_hostile_headers);
+	tcase_add_test(tc, kdump_hostile_ram_bitmap);
 	tcase_add_test(tc, kdump_hostile_descriptors);
 	tcase_add_test(tc, kdump_rank_index);
 	suite_add_tcase(s, tc);
