@@ -104,6 +104,7 @@ struct mkd_format_ops {
 
 extern const struct mkd_format_ops mkd_format_elf;
 extern const struct mkd_format_ops mkd_format_kdump;
+extern const struct mkd_format_ops mkd_format_diskdump;
 extern const struct mkd_format_ops mkd_format_flat;
 extern const struct mkd_format_ops mkd_format_lkcd;
 

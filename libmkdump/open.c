@@ -15,6 +15,7 @@ static const struct mkd_format_ops *const formats[] = {
 	&mkd_format_flat,
 	&mkd_format_elf,
 	&mkd_format_kdump,
+	&mkd_format_diskdump,
 	&mkd_format_lkcd,
 };
 

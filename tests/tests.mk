@@ -24,9 +24,30 @@ check: deps
 # Suites that need more than the build (fuzzers, guests) hook in here.
 check-extra: check-guest
 
+# Cross-checks on real dumps (tests/guest/test-formats.sh): cmp-dumps
+# compares two dumps of the same memory page by page; kdumpfile-cmp
+# compares libmkdump with libkdumpfile (built only where it is installed).
+CMP_DUMPS := $(BUILD)/tests/cmp-dumps
+KDUMPFILE_CMP := $(BUILD)/tests/kdumpfile-cmp
+KDUMPFILE_LIBS := $(shell pkg-config --libs libkdumpfile 2>/dev/null)
+
+$(CMP_DUMPS): $(BUILD)/obj/tests/oracle/cmp-dumps.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
+$(KDUMPFILE_CMP): $(BUILD)/obj/tests/oracle/kdumpfile-cmp.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS) $(KDUMPFILE_LIBS)
+
+# Runs alone too: make check-formats GUEST_OUT=/path/to/guest/outputs
+check-formats: all $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
+	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/test-formats.sh
+
+.PHONY: check-formats
+
 # Real Debian kernels under QEMU: dumps are made once (kept in GUEST_OUT
 # while their inputs do not change), then every test reads them.
-check-guest:
+check-guest: $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 	@$(MAKE) --no-print-directory guest-dumps
 	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/run.sh
 

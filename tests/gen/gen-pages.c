@@ -10,15 +10,20 @@
 void gen_page_fill(uint8_t *buf, uint32_t page_size, uint64_t pfn)
 {
 	uint64_t addr = pfn * page_size;
-	uint32_t i;
+	uint32_t i, half = page_size / 2;
 
-	/* Every 8 bytes hold their own address, scrambled. */
-	for (i = 0; i < page_size; i += 8) {
+	/*
+	 * Every 8 bytes of the first half hold their own address,
+	 * scrambled; the second half repeats the first, so that per-page
+	 * codecs (kdump's zlib, lzo, snappy, zstd) have something to do.
+	 */
+	for (i = 0; i < half; i += 8) {
 		uint64_t v = (addr + i) ^ PATTERN_KEY;
 
 		v *= 0x9e3779b97f4a7c15ULL;
 		memcpy(buf + i, &v, 8);
 	}
+	memcpy(buf + half, buf, page_size - half);
 }
 
 enum gen_kind gen_page_kind(const struct gen_spec *s, uint64_t pfn,

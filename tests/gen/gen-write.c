@@ -10,6 +10,9 @@ static const struct {
 } writers[] = {
 	{ "elf", gen_write_elf },
 	{ "lkcd", gen_write_lkcd },
+	{ "kdump", gen_write_kdump },
+	{ "diskdump", gen_write_diskdump },
+	{ "flat", gen_write_flat },
 };
 
 int gen_write_path(const char *format, const struct gen_spec *spec,

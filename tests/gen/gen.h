@@ -18,7 +18,8 @@
  *   option NAME VALUE           (format-specific knobs, e.g. version 8)
  * Later lines win where ranges overlap.  Page data is a pure function of
  * the physical address (gen_page_fill), so any reader test can check any
- * page without keeping the input around.
+ * page without keeping the input around; each page's second half repeats
+ * its first, so page codecs compress it to about half.
  */
 #ifndef MKD_GEN_H
 #define MKD_GEN_H
@@ -100,5 +101,8 @@ gen_writer gen_write_lkcd;
  * length, or len when encoding would not shrink it (out holds len bytes).
  */
 size_t gen_lkcd_rle(const uint8_t *in, size_t len, uint8_t *out);
+gen_writer gen_write_kdump;
+gen_writer gen_write_diskdump;
+gen_writer gen_write_flat;
 
 #endif /* MKD_GEN_H */

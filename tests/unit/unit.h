@@ -23,7 +23,10 @@ void unit_register(unit_suite_fn *fn);
 
 /* A scratch directory for the test run (created once, under $TMPDIR). */
 const char *unit_tmpdir(void);
-/* Write a dump of format from spec text into the scratch dir; its path. */
+/*
+ * Write a dump of format from spec text into the scratch dir; its path.
+ * Writers of split dumps put the other parts at path.2, path.3...
+ */
 char *unit_gen(const char *format, const char *spec, const char *name);
 /* Open path, failing the test with the error message if it cannot. */
 struct mkd_dump *unit_open(const char *path);
