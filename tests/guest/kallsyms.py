@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Print kernel symbols' addresses and u64 values, found in a dump.
 
-Usage: kallsyms.py MKDUMPCTL DUMP NAME...
+Usage: kallsyms.py MKDUMPCTL DUMP... -- NAME...
 
 An oracle for tests, independent of the library's own symbol code: it
 decodes the kernel's kallsyms tables (located by VMCOREINFO) from memory
@@ -16,9 +16,9 @@ import sys
 
 
 class Dump:
-    def __init__(self, ctl, path):
-        self.ctl, self.path = ctl, path
-        text = subprocess.run([ctl, "extract", "vmcoreinfo", path],
+    def __init__(self, ctl, paths):
+        self.ctl, self.paths = ctl, paths
+        text = subprocess.run([ctl, "extract", "vmcoreinfo", *paths],
                               check=True, capture_output=True,
                               text=True).stdout
         self.symbols = {}
@@ -29,7 +29,7 @@ class Dump:
 
     def read(self, addr, size):
         out = subprocess.run([self.ctl, "read", "--virt", hex(addr),
-                              str(size), self.path],
+                              str(size), *self.paths],
                              check=True, capture_output=True).stdout
         if len(out) != size:
             raise SystemExit(f"short read at {addr:#x}")
@@ -65,11 +65,13 @@ def symbol_table(dump):
 
 
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    if "--" not in args or args.index("--") < 2:
         raise SystemExit(__doc__.strip().splitlines()[2])
-    dump = Dump(sys.argv[1], sys.argv[2])
+    sep = args.index("--")
+    dump = Dump(args[0], args[1:sep])
     table = symbol_table(dump)
-    for name in sys.argv[3:]:
+    for name in args[sep + 1:]:
         addr = table.get(name)
         if addr is None:
             print(name, "-", "-")

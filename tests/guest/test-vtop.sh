@@ -20,9 +20,9 @@ check_direct_map() {
 	local name=$1 got want
 	shift
 	# The text form: jq would round a 64-bit number to a double.
-	got=$("$CTL" info "$@" 2>"$T_TMP/err" |
+	got=$("$CTL" info --set "$@" 2>"$T_TMP/err" |
 		awk '/^direct map:/ { print $3 }')
-	want=$(/usr/bin/python3 "$KALLSYMS" "$CTL" "$@" page_offset_base \
+	want=$(/usr/bin/python3 "$KALLSYMS" "$CTL" "$@" -- page_offset_base \
 		2>>"$T_TMP/err" | awk '{ print $3 }')
 	if [ -n "$want" ] && [ "$want" != - ] &&
 	   [ "$got" = "$want" ]; then
