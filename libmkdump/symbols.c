@@ -59,7 +59,7 @@ static void load_kallsyms(struct mkd_dump *dump, struct mkd_symbols *s)
 struct mkd_error *mkd_symbols_ready(struct mkd_dump *dump,
 				    const struct mkd_symtab **tab)
 {
-	struct mkd_symbols *s;
+	struct mkd_symbols *s = NULL;
 	struct mkd_error *err;
 
 	err = symbols_get(dump, &s);
@@ -143,8 +143,8 @@ MKD_EXPORT struct mkd_error *mkd_symbol_iterate(struct mkd_dump *dump,
 	err = mkd_symbols_ready(dump, &tab);
 	if (err)
 		return err;
-	for (i = 0; i < tab->n; i++) {
-		mkd_symtab_fill(tab, &tab->entries[i], &sym);
+	for (i = 0; i < tab->nlive; i++) {
+		mkd_symtab_fill(tab, &tab->entries[tab->live[i]], &sym);
 		if (fn(&sym, arg))
 			break;
 	}
@@ -160,7 +160,7 @@ MKD_EXPORT struct mkd_error *mkd_symbol_count(struct mkd_dump *dump,
 	err = mkd_symbols_ready(dump, &tab);
 	if (err)
 		return err;
-	*count = tab->n;
+	*count = tab->nlive;
 	return NULL;
 }
 
@@ -244,7 +244,7 @@ out_close:
 MKD_EXPORT struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
 						      const char *path)
 {
-	struct mkd_symbols *s;
+	struct mkd_symbols *s = NULL;
 	struct mkd_error *err;
 	char *text = NULL;
 	uint64_t offset;
@@ -277,7 +277,7 @@ MKD_EXPORT struct mkd_error *mkd_symbol_source_enable(struct mkd_dump *dump,
 						      enum mkd_symbol_source source,
 						      bool enable)
 {
-	struct mkd_symbols *s;
+	struct mkd_symbols *s = NULL;
 	struct mkd_error *err;
 	unsigned rank;
 

@@ -6,10 +6,11 @@
  *
  * Sources add entries with a rank (their place in the order sources are
  * asked: lower answers first).  mkd_symtab_finish() sorts the entries by
- * address, drops an entry that a better-ranked source gives with the same
- * name and address, sizes every entry that has no size from the next
- * address, and indexes names.  Lookups need a finished table; adding
- * entries unfinishes it.  Names live in the table's string pool.
+ * address, lists as live those that no better-ranked source gives with
+ * the same name and address, sizes every live entry that has no size from
+ * the next address, and indexes names.  Lookups and live[] need a
+ * finished table; adding or removing entries unfinishes it.  Names live
+ * in the table's string pool.
  */
 #ifndef MKD_SYMBOLS_H
 #define MKD_SYMBOLS_H
@@ -35,6 +36,9 @@ struct mkd_symtab_entry {
 struct mkd_symtab {
 	struct mkd_symtab_entry *entries;	/* by address once finished */
 	size_t n, cap;
+	uint32_t *live;		/* entries not shadowed by a better source */
+	size_t nlive, live_cap;
+	uint32_t next_order;
 	char *pool;				/* NUL-separated names */
 	size_t pool_len, pool_cap;
 	uint32_t *names;	/* hash slot -> entry index + 1, 0 = empty */

@@ -19,6 +19,7 @@ void mkd_symtab_init(struct mkd_symtab *tab)
 void mkd_symtab_deinit(struct mkd_symtab *tab)
 {
 	free(tab->entries);
+	free(tab->live);
 	free(tab->pool);
 	free(tab->names);
 	mkd_symtab_init(tab);
@@ -32,6 +33,7 @@ void mkd_symtab_remove_rank(struct mkd_symtab *tab, uint8_t rank)
 		if (tab->entries[i].rank != rank)
 			tab->entries[n++] = tab->entries[i];
 	tab->n = n;
+	tab->nlive = 0;
 	tab->finished = false;
 }
 
@@ -92,7 +94,7 @@ struct mkd_error *mkd_symtab_add(struct mkd_symtab *tab,
 	e->size = sym->size;
 	e->name = name;
 	e->module = module;
-	e->order = (uint32_t)tab->n;
+	e->order = tab->next_order++;
 	e->rank = sym->rank;
 	e->source = sym->source;
 	e->flags = sym->size ? 0 : MKD_SYMBOL_SIZE_GUESSED;
@@ -140,26 +142,36 @@ static int compare_entries(const void *a, const void *b, void *pool)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Drop an entry that a better-ranked source gave at the same address. */
-static void drop_duplicates(struct mkd_symtab *tab)
+/* Is e given, with its name, by a better-ranked live entry before it? */
+static bool shadowed(const struct mkd_symtab *tab,
+		     const struct mkd_symtab_entry *e)
 {
-	size_t i, j, n = 0;
+	size_t j;
 
-	for (i = 0; i < tab->n; i++) {
-		const struct mkd_symtab_entry *e = &tab->entries[i];
-		bool dup = false;
+	for (j = tab->nlive; j-- > 0;) {
+		const struct mkd_symtab_entry *x = &tab->entries[tab->live[j]];
 
-		for (j = n; j-- > 0 && tab->entries[j].address == e->address;)
-			if (tab->entries[j].rank < e->rank &&
-			    !strcmp(tab->pool + tab->entries[j].name,
-				    tab->pool + e->name)) {
-				dup = true;
-				break;
-			}
-		if (!dup)
-			tab->entries[n++] = *e;
+		if (x->address != e->address)
+			return false;
+		if (x->rank < e->rank &&
+		    !strcmp(tab->pool + x->name, tab->pool + e->name))
+			return true;
 	}
-	tab->n = n;
+	return false;
+}
+
+static struct mkd_error *list_live(struct mkd_symtab *tab)
+{
+	size_t i;
+
+	tab->nlive = 0;
+	if (!mkd_array_reserve(&tab->live, &tab->live_cap, tab->n,
+			       sizeof(*tab->live)))
+		return &mkd_enomem;
+	for (i = 0; i < tab->n; i++)
+		if (!shadowed(tab, &tab->entries[i]))
+			tab->live[tab->nlive++] = (uint32_t)i;
+	return NULL;
 }
 
 static bool is_absolute(char type)
@@ -179,8 +191,8 @@ static void guess_sizes(struct mkd_symtab *tab)
 	bool have_seen[2] = { false, false }, have_above[2] = { false, false };
 	size_t i;
 
-	for (i = tab->n; i-- > 0;) {
-		struct mkd_symtab_entry *e = &tab->entries[i];
+	for (i = tab->nlive; i-- > 0;) {
+		struct mkd_symtab_entry *e = &tab->entries[tab->live[i]];
 		int k = is_absolute(e->type);
 
 		if (have_seen[k] && seen[k] > e->address) {
@@ -216,7 +228,7 @@ static struct mkd_error *index_names(struct mkd_symtab *tab)
 {
 	size_t size = 16, i;
 
-	while (size < 2 * tab->n)
+	while (size < 2 * tab->nlive)
 		size *= 2;
 	free(tab->names);
 	tab->names = calloc(size, sizeof(*tab->names));
@@ -225,8 +237,9 @@ static struct mkd_error *index_names(struct mkd_symtab *tab)
 		return &mkd_enomem;
 	}
 	tab->names_size = size;
-	for (i = 0; i < tab->n; i++) {
-		const char *name = tab->pool + tab->entries[i].name;
+	for (i = 0; i < tab->nlive; i++) {
+		uint32_t idx = tab->live[i];
+		const char *name = tab->pool + tab->entries[idx].name;
 		size_t slot = hash_name(name) & (size - 1);
 		uint32_t *s;
 
@@ -236,9 +249,9 @@ static struct mkd_error *index_names(struct mkd_symtab *tab)
 					   name))
 				break;
 		}
-		if (!*s || better_named(&tab->entries[i],
+		if (!*s || better_named(&tab->entries[idx],
 					&tab->entries[*s - 1]))
-			*s = (uint32_t)i + 1;
+			*s = idx + 1;
 	}
 	return NULL;
 }
@@ -252,7 +265,9 @@ struct mkd_error *mkd_symtab_finish(struct mkd_symtab *tab)
 	if (tab->n)
 		qsort_r(tab->entries, tab->n, sizeof(*tab->entries),
 			compare_entries, tab->pool);
-	drop_duplicates(tab);
+	err = list_live(tab);
+	if (err)
+		return err;
 	guess_sizes(tab);
 	err = index_names(tab);
 	if (err)
@@ -283,23 +298,24 @@ const struct mkd_symtab_entry *mkd_symtab_by_addr(const struct mkd_symtab *tab,
 						  uint64_t addr)
 {
 	const struct mkd_symtab_entry *e;
-	size_t lo = 0, hi = tab->n;
+	size_t lo = 0, hi = tab->nlive;
 
-	/* The first entry above addr... */
+	/* The first live entry above addr... */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (tab->entries[mid].address <= addr)
+		if (tab->entries[tab->live[mid]].address <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo == 0)
 		return NULL;
-	/* ...so the entry before it is the highest at or below addr. */
-	e = &tab->entries[lo - 1];
-	while (e > tab->entries && e[-1].address == e->address)
-		e--;
+	/* ...so the one before it is the highest at or below addr. */
+	while (lo > 1 && tab->entries[tab->live[lo - 2]].address ==
+			 tab->entries[tab->live[lo - 1]].address)
+		lo--;
+	e = &tab->entries[tab->live[lo - 1]];
 	if (addr - e->address < e->size || addr == e->address)
 		return e;
 	return NULL;
