@@ -29,9 +29,12 @@ struct mkd_symtab_entry {
 	uint32_t order;		/* insertion order, to keep sorting stable */
 	uint8_t rank;		/* source order: lower is asked first */
 	uint8_t source;		/* enum mkd_symbol_source */
-	uint8_t flags;		/* MKD_SYMBOL_* */
+	uint8_t flags;		/* MKD_SYMBOL_*, MKD_SYMTAB_ABSOLUTE */
 	char type;
 };
+
+/* Entry flag: like an 'A' symbol (per-CPU offsets), whatever its type. */
+#define MKD_SYMTAB_ABSOLUTE 0x80
 
 struct mkd_symtab {
 	struct mkd_symtab_entry *entries;	/* by address once finished */
@@ -60,6 +63,7 @@ struct mkd_symtab_add {
 	char type;
 	uint8_t rank;
 	uint8_t source;
+	bool absolute;		/* a value, not an address in the image */
 };
 struct mkd_error *mkd_symtab_add(struct mkd_symtab *tab,
 				 const struct mkd_symtab_add *sym);

@@ -9,6 +9,7 @@
 #include "symbols.h"
 
 #define MAX_ENTRIES (1u << 26)		/* far above any kernel */
+#define MAX_GUESS (UINT64_C(1) << 30)	/* x86_64's largest kernel image */
 #define MAX_POOL ((size_t)1 << 30)
 
 void mkd_symtab_init(struct mkd_symtab *tab)
@@ -98,6 +99,8 @@ struct mkd_error *mkd_symtab_add(struct mkd_symtab *tab,
 	e->rank = sym->rank;
 	e->source = sym->source;
 	e->flags = sym->size ? 0 : MKD_SYMBOL_SIZE_GUESSED;
+	if (sym->absolute || sym->type == 'a' || sym->type == 'A')
+		e->flags |= MKD_SYMTAB_ABSOLUTE;
 	e->type = sym->type;
 	tab->n++;
 	tab->finished = false;
@@ -174,16 +177,12 @@ static struct mkd_error *list_live(struct mkd_symtab *tab)
 	return NULL;
 }
 
-static bool is_absolute(char type)
-{
-	return type == 'a' || type == 'A';
-}
-
 /*
  * A symbol without a size runs to the next higher address of its kind:
- * absolute symbols (per-CPU offsets) and the rest do not interleave.
- * Walking down, seen[k] is the lowest address of kind k so far and
- * above[k] the lowest one above the current address.
+ * absolute symbols (per-CPU offsets) and the rest do not interleave, and
+ * no guess spans more than a kernel image can.  Walking down, seen[k] is
+ * the lowest address of kind k so far and above[k] the lowest one above
+ * the current address.
  */
 static void guess_sizes(struct mkd_symtab *tab)
 {
@@ -193,14 +192,17 @@ static void guess_sizes(struct mkd_symtab *tab)
 
 	for (i = tab->nlive; i-- > 0;) {
 		struct mkd_symtab_entry *e = &tab->entries[tab->live[i]];
-		int k = is_absolute(e->type);
+		int k = !!(e->flags & MKD_SYMTAB_ABSOLUTE);
 
 		if (have_seen[k] && seen[k] > e->address) {
 			above[k] = seen[k];
 			have_above[k] = true;
 		}
-		if (e->flags & MKD_SYMBOL_SIZE_GUESSED)
+		if (e->flags & MKD_SYMBOL_SIZE_GUESSED) {
 			e->size = have_above[k] ? above[k] - e->address : 0;
+			if (e->size > MAX_GUESS)
+				e->size = 0;
+		}
 		seen[k] = e->address;
 		have_seen[k] = true;
 	}
@@ -330,6 +332,6 @@ void mkd_symtab_fill(const struct mkd_symtab *tab,
 	sym->size = e->size;
 	sym->type = e->type;
 	sym->source = e->source;
-	sym->flags = e->flags;
+	sym->flags = e->flags & ~MKD_SYMTAB_ABSOLUTE;
 	sym->module = e->module ? tab->pool + e->module : NULL;
 }

@@ -138,14 +138,18 @@ static struct mkd_error *bad_line(const char *text, size_t len, size_t lineno)
 }
 
 static struct mkd_error *add_line(struct mkd_symtab *tab,
-				  const struct map_line *m, uint64_t address,
-				  uint8_t rank)
+				  const struct map_line *m, uint64_t start,
+				  uint64_t offset, uint8_t rank)
 {
 	char module[MAX_NAME + 1];
+	bool image = !m->module && m->address >= start;
 	struct mkd_symtab_add sym = {
 		.name = m->name, .name_len = m->name_len,
-		.address = address, .type = m->type, .rank = rank,
+		.address = image ? m->address + offset : m->address,
+		.type = m->type, .rank = rank,
 		.source = MKD_SYMBOL_SYSTEM_MAP,
+		/* Below the image: per-CPU offsets and other values. */
+		.absolute = !m->module && !image,
 	};
 
 	if (m->module) {
@@ -169,8 +173,6 @@ struct mkd_error *mkd_system_map_parse(const char *text, size_t len,
 	struct map_line m;
 
 	while (!err && next_line(text, len, &pos, &line, &line_len)) {
-		uint64_t addr;
-
 		lineno++;
 		if (is_blank(line, line_len))
 			continue;
@@ -178,10 +180,7 @@ struct mkd_error *mkd_system_map_parse(const char *text, size_t len,
 			err = bad_line(text, len, lineno);
 			break;
 		}
-		addr = m.address;
-		if (!m.module && addr >= start)
-			addr += offset;
-		err = add_line(tab, &m, addr, rank);
+		err = add_line(tab, &m, start, offset, rank);
 		added++;
 	}
 	if (!err && !added)
