@@ -490,18 +490,14 @@ struct mkd_error *mkd_btf_parse(const void *data, size_t len,
 static struct mkd_error *blob_bounds(struct mkd_dump *dump, uint64_t *start,
 				     size_t *len)
 {
-	struct mkd_symbol sym;
 	struct mkd_error *err;
-	uint64_t stop;
+	uint64_t stop = 0;
 
-	err = mkd_symbol_lookup_name(dump, "__start_BTF", &sym);
+	err = mkd_symbols_core_address(dump, "__start_BTF", start);
+	if (!err)
+		err = mkd_symbols_core_address(dump, "__stop_BTF", &stop);
 	if (err)
 		return err;
-	*start = sym.address;
-	err = mkd_symbol_lookup_name(dump, "__stop_BTF", &sym);
-	if (err)
-		return err;
-	stop = sym.address;
 	if (stop <= *start || stop - *start > MAX_BLOB)
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"__start_BTF 0x%llx and __stop_BTF 0x%llx do not bound at most %zu MiB",

@@ -296,16 +296,20 @@ struct mkd_error *mkd_log_iterate(struct mkd_dump *dump, mkd_log_fn *fn,
  *
  * One symbol table per dump, fed by ordered sources: first the kernel's
  * own kallsyms table read from the dump (needs the kallsyms SYMBOL()
- * lines of VMCOREINFO), then System.map files in the order they were
- * loaded.  A name is answered by the first source that knows it; an
- * address by the symbol that contains it, whatever its source.  The table
- * is built on first use and lives as long as the dump; names and module
- * strings in struct mkd_symbol point into it.
+ * lines of VMCOREINFO), then the symbol tables of the modules loaded in
+ * it (needs the kernel's BTF), then System.map files in the order they
+ * were loaded.  A name is answered by the first source that knows it
+ * ("module:name" asks one module); an address by the symbol that contains
+ * it, whatever its source.  The table is built on first use and lives as
+ * long as the dump; names and module strings in struct mkd_symbol point
+ * into it.  A source that cannot be read is skipped; lookups that miss
+ * then say why.
  */
 
 enum mkd_symbol_source {
 	MKD_SYMBOL_KALLSYMS = 1,	/* the kernel's table in the dump */
 	MKD_SYMBOL_SYSTEM_MAP,		/* a System.map file */
+	MKD_SYMBOL_MODULES,		/* loaded modules' tables in the dump */
 };
 
 /* The size was not recorded: it runs to the next symbol's address. */
@@ -332,12 +336,13 @@ struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
 					   const char *path);
 /*
  * Use or ignore one source (all are used by default); ignoring kallsyms
- * lets a System.map answer alone.
+ * lets a System.map answer alone.  Ignoring a source drops what it gave;
+ * the dump's own sources are read again when used again.
  */
 struct mkd_error *mkd_symbol_source_enable(struct mkd_dump *dump,
 					   enum mkd_symbol_source source,
 					   bool enable);
-/* The symbol called name (MKD_ERR_NOT_FOUND if none). */
+/* The symbol called name or "module:name" (MKD_ERR_NOT_FOUND if none). */
 struct mkd_error *mkd_symbol_lookup_name(struct mkd_dump *dump,
 					 const char *name,
 					 struct mkd_symbol *sym);

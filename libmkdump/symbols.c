@@ -3,34 +3,54 @@
  * symbols.c - the dump's symbols: which sources feed the table, in what
  * order, and the public lookups.
  *
- * kallsyms (rank 0) is read from the dump the first time a symbol is
- * asked for; System.map files are read when loaded and ranked after it in
- * load order.  A source that fails is remembered, not retried, so that a
- * lookup that misses can say why the table is poorer than expected.
+ * The dump's own sources are read the first time a symbol is asked for:
+ * kallsyms (rank 0), then module symbols (rank 1), which need BTF, which
+ * needs kallsyms again: BTF and the modules list find their symbols with
+ * mkd_symbols_core_address(), which never loads modules.  System.map
+ * files are read when loaded and ranked after them in load order.  A
+ * source that fails is remembered, not retried, so that a lookup that
+ * misses can say why the table is poorer than expected.
  */
 #include <stdlib.h>
 
 #include "internal.h"
 #include "symbols.h"
 
-#define RANK_KALLSYMS 0
+enum {
+	RANK_KALLSYMS,
+	RANK_MODULES,
+	RANK_FIRST_MAP,
+};
 #define MAX_SYSTEM_MAP ((size_t)256 << 20)
+
+/* One of the dump's own sources: read once, on demand. */
+struct own_source {
+	bool off;			/* the caller does not want it */
+	bool tried;
+	struct mkd_error *err;		/* why it gave nothing */
+};
 
 struct mkd_symbols {
 	struct mkd_symtab tab;
-	bool kallsyms_off;		/* the caller does not want it */
-	bool kallsyms_tried;
-	struct mkd_error *kallsyms_err;	/* why it gave nothing */
+	struct own_source kallsyms, modules;
 	bool system_map_off;
 	uint8_t next_rank;		/* for the next System.map */
 };
+
+static void own_source_reset(struct own_source *src)
+{
+	mkd_error_destroy(src->err);
+	src->err = NULL;
+	src->tried = false;
+}
 
 void mkd_symbols_destroy(struct mkd_symbols *symbols)
 {
 	if (!symbols)
 		return;
 	mkd_symtab_deinit(&symbols->tab);
-	mkd_error_destroy(symbols->kallsyms_err);
+	own_source_reset(&symbols->kallsyms);
+	own_source_reset(&symbols->modules);
 	free(symbols);
 }
 
@@ -42,18 +62,36 @@ static struct mkd_error *symbols_get(struct mkd_dump *dump,
 		if (!dump->symbols)
 			return &mkd_enomem;
 		mkd_symtab_init(&dump->symbols->tab);
-		dump->symbols->next_rank = RANK_KALLSYMS + 1;
+		dump->symbols->next_rank = RANK_FIRST_MAP;
 	}
 	*ret = dump->symbols;
 	return NULL;
 }
 
-static void load_kallsyms(struct mkd_dump *dump, struct mkd_symbols *s)
+/* Mark tried first: loading modules comes back here through BTF. */
+static void load_own(struct mkd_dump *dump, struct mkd_symbols *s)
 {
-	if (s->kallsyms_off || s->kallsyms_tried)
-		return;
-	s->kallsyms_tried = true;
-	s->kallsyms_err = mkd_kallsyms_load(dump, &s->tab, RANK_KALLSYMS);
+	if (!s->kallsyms.off && !s->kallsyms.tried) {
+		s->kallsyms.tried = true;
+		s->kallsyms.err = mkd_kallsyms_load(dump, &s->tab,
+						    RANK_KALLSYMS);
+	}
+	if (!s->modules.off && !s->modules.tried) {
+		s->modules.tried = true;
+		s->modules.err = mkd_module_symbols_load(dump, &s->tab,
+							 RANK_MODULES);
+	}
+}
+
+static struct mkd_error *table_ready(struct mkd_symbols *s)
+{
+	if (!s->tab.n) {
+		if (s->kallsyms.err)
+			return mkd_error_dup(s->kallsyms.err);
+		return mkd_error_create(MKD_ERR_NOT_FOUND,
+					"no symbols: kallsyms is off and no System.map was loaded");
+	}
+	return mkd_symtab_finish(&s->tab);
 }
 
 struct mkd_error *mkd_symbols_ready(struct mkd_dump *dump,
@@ -65,29 +103,64 @@ struct mkd_error *mkd_symbols_ready(struct mkd_dump *dump,
 	err = symbols_get(dump, &s);
 	if (err)
 		return err;
-	load_kallsyms(dump, s);
-	if (!s->tab.n) {
-		if (s->kallsyms_err)
-			return mkd_error_dup(s->kallsyms_err);
-		return mkd_error_create(MKD_ERR_NOT_FOUND,
-					"no symbols: kallsyms is off and no System.map was loaded");
-	}
-	err = mkd_symtab_finish(&s->tab);
+	load_own(dump, s);
+	err = table_ready(s);
 	if (err)
 		return err;
 	*tab = &s->tab;
 	return NULL;
 }
 
-/* A miss, with the reason the table may lack the symbol. */
+struct mkd_error *mkd_symbols_core_address(struct mkd_dump *dump,
+					   const char *name, uint64_t *addr)
+{
+	const struct mkd_symtab_entry *e;
+	struct mkd_symbols *s = NULL;
+	struct mkd_error *err;
+
+	err = symbols_get(dump, &s);
+	if (err)
+		return err;
+	if (!s->kallsyms.off && !s->kallsyms.tried) {
+		s->kallsyms.tried = true;
+		s->kallsyms.err = mkd_kallsyms_load(dump, &s->tab,
+						    RANK_KALLSYMS);
+	}
+	err = table_ready(s);
+	if (err)
+		return err;
+	e = mkd_symtab_by_name(&s->tab, name);
+	if (!e || e->module)
+		return mkd_error_create(MKD_ERR_NOT_FOUND,
+					"no symbol '%s' in the kernel image",
+					name);
+	*addr = e->address;
+	return NULL;
+}
+
+/* A miss, with the reasons the table may lack the symbol. */
 static struct mkd_error *not_found(const struct mkd_dump *dump,
 				   struct mkd_error *err)
 {
 	const struct mkd_symbols *s = dump->symbols;
 
-	if (s && s->kallsyms_err)
-		return mkd_error_wrap_suffix(err, mkd_error_message(s->kallsyms_err));
+	if (s && s->kallsyms.err)
+		err = mkd_error_wrap_suffix(err, mkd_error_message(s->kallsyms.err));
+	if (s && s->modules.err)
+		err = mkd_error_wrap_suffix(err, mkd_error_message(s->modules.err));
 	return err;
+}
+
+/* "module:name", or a plain name. */
+static const struct mkd_symtab_entry *by_name(const struct mkd_symtab *tab,
+					      const char *name)
+{
+	const char *colon = strchr(name, ':');
+
+	if (!colon)
+		return mkd_symtab_by_name(tab, name);
+	return mkd_symtab_by_module_name(tab, name, (size_t)(colon - name),
+					 colon + 1);
 }
 
 MKD_EXPORT struct mkd_error *mkd_symbol_lookup_name(struct mkd_dump *dump,
@@ -101,7 +174,7 @@ MKD_EXPORT struct mkd_error *mkd_symbol_lookup_name(struct mkd_dump *dump,
 	err = mkd_symbols_ready(dump, &tab);
 	if (err)
 		return err;
-	e = mkd_symtab_by_name(tab, name);
+	e = by_name(tab, name);
 	if (!e)
 		return not_found(dump, mkd_error_create(MKD_ERR_NOT_FOUND,
 							"no symbol '%s'", name));
@@ -273,6 +346,16 @@ MKD_EXPORT struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
 	return NULL;
 }
 
+static void own_source_enable(struct mkd_symbols *s, struct own_source *src,
+			      uint8_t rank, bool enable)
+{
+	src->off = !enable;
+	if (!enable) {
+		mkd_symtab_remove_rank(&s->tab, rank);
+		own_source_reset(src);
+	}
+}
+
 MKD_EXPORT struct mkd_error *mkd_symbol_source_enable(struct mkd_dump *dump,
 						      enum mkd_symbol_source source,
 						      bool enable)
@@ -286,17 +369,14 @@ MKD_EXPORT struct mkd_error *mkd_symbol_source_enable(struct mkd_dump *dump,
 		return err;
 	switch (source) {
 	case MKD_SYMBOL_KALLSYMS:
-		s->kallsyms_off = !enable;
-		if (!enable) {
-			mkd_symtab_remove_rank(&s->tab, RANK_KALLSYMS);
-			s->kallsyms_tried = false;
-			mkd_error_destroy(s->kallsyms_err);
-			s->kallsyms_err = NULL;
-		}
+		own_source_enable(s, &s->kallsyms, RANK_KALLSYMS, enable);
+		return NULL;
+	case MKD_SYMBOL_MODULES:
+		own_source_enable(s, &s->modules, RANK_MODULES, enable);
 		return NULL;
 	case MKD_SYMBOL_SYSTEM_MAP:
 		s->system_map_off = !enable;
-		for (rank = RANK_KALLSYMS + 1; !enable && rank < s->next_rank;
+		for (rank = RANK_FIRST_MAP; !enable && rank < s->next_rank;
 		     rank++)
 			mkd_symtab_remove_rank(&s->tab, (uint8_t)rank);
 		return NULL;

@@ -74,6 +74,11 @@ const struct mkd_symtab_entry *mkd_symtab_by_name(const struct mkd_symtab *tab,
 						  const char *name);
 const struct mkd_symtab_entry *mkd_symtab_by_addr(const struct mkd_symtab *tab,
 						  uint64_t addr);
+/* name in module only (slow: a walk of the table). */
+const struct mkd_symtab_entry *mkd_symtab_by_module_name(const struct mkd_symtab *tab,
+							 const char *module,
+							 size_t module_len,
+							 const char *name);
 void mkd_symtab_fill(const struct mkd_symtab *tab,
 		     const struct mkd_symtab_entry *e, struct mkd_symbol *sym);
 
@@ -119,8 +124,22 @@ struct mkd_error *mkd_system_map_parse(const char *text, size_t len,
 /* The address of _stext (or _text) in System.map text, if it has one. */
 bool mkd_system_map_stext(const char *text, size_t len, uint64_t *addr);
 
+/*
+ * Add the symbols of the modules loaded in the dump with rank; needs the
+ * dump's types (BTF) for struct module.
+ */
+struct mkd_error *mkd_module_symbols_load(struct mkd_dump *dump,
+					  struct mkd_symtab *tab, uint8_t rank);
+
 /* The dump's symbol table, built from its sources on first use. */
 struct mkd_error *mkd_symbols_ready(struct mkd_dump *dump,
 				    const struct mkd_symtab **tab);
+/*
+ * The address of a symbol of the kernel image (kallsyms, System.map),
+ * without loading module symbols: for the sources that module symbols
+ * themselves need (BTF, the modules list).
+ */
+struct mkd_error *mkd_symbols_core_address(struct mkd_dump *dump,
+					   const char *name, uint64_t *addr);
 
 #endif /* MKD_SYMBOLS_H */

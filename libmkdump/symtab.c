@@ -296,6 +296,24 @@ const struct mkd_symtab_entry *mkd_symtab_by_name(const struct mkd_symtab *tab,
 	}
 }
 
+const struct mkd_symtab_entry *mkd_symtab_by_module_name(const struct mkd_symtab *tab,
+							 const char *module,
+							 size_t module_len,
+							 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < tab->nlive; i++) {
+		const struct mkd_symtab_entry *e = &tab->entries[tab->live[i]];
+		const char *m = tab->pool + e->module;
+
+		if (e->module && !strncmp(m, module, module_len) &&
+		    !m[module_len] && !strcmp(tab->pool + e->name, name))
+			return e;
+	}
+	return NULL;
+}
+
 const struct mkd_symtab_entry *mkd_symtab_by_addr(const struct mkd_symtab *tab,
 						  uint64_t addr)
 {

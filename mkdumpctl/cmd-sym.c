@@ -11,21 +11,23 @@ static const char sym_help[] =
 "usage: mkdumpctl sym [OPTIONS] QUERY... [--] DUMP...\n"
 "       mkdumpctl sym [OPTIONS] --list [--] DUMP...\n"
 "\n"
-"Look up kernel symbols in the dump's own kallsyms table (no vmlinux or\n"
-"System.map needed), and in System.map files if given.  A QUERY that\n"
-"starts with 0x is an address: the symbol that contains it is printed as\n"
-"NAME+OFFSET/SIZE.  Any other QUERY is a name: its address, type letter\n"
-"and size are printed.  The dump is made of the trailing arguments that\n"
-"are files; put -- before it when a query could be taken for a file.\n"
+"Look up kernel symbols in the dump's own kallsyms table and its loaded\n"
+"modules' tables (no vmlinux or System.map needed), and in System.map\n"
+"files if given.  A QUERY that starts with 0x is an address: the symbol\n"
+"that contains it is printed as NAME+OFFSET/SIZE.  Any other QUERY is a\n"
+"name (MODULE:NAME for one module's): its address, type letter and size\n"
+"are printed.  The dump is made of the trailing arguments that are\n"
+"files; put -- before it when a query could be taken for a file.\n"
 "\n"
 "  -l, --list             print every symbol, as /proc/kallsyms does\n"
 "  -m, --system-map FILE  also use FILE (moved by the KASLR offset)\n"
 "  -K, --no-kallsyms      do not read the dump's kallsyms table\n"
+"  -M, --no-modules       do not read the loaded modules' symbols\n"
 "  -j, --json             JSON: an array, one object per query or symbol\n"
 "  -h, --help             this text\n";
 
 struct sym_opts {
-	bool json, list, no_kallsyms;
+	bool json, list, no_kallsyms, no_modules;
 	char **maps;
 	int nmaps;
 };
@@ -33,6 +35,7 @@ struct sym_opts {
 static const char *source_name(uint8_t source)
 {
 	return source == MKD_SYMBOL_KALLSYMS ? "kallsyms"
+	       : source == MKD_SYMBOL_MODULES ? "modules"
 	       : source == MKD_SYMBOL_SYSTEM_MAP ? "system-map" : "unknown";
 }
 
@@ -133,6 +136,9 @@ static struct mkd_error *set_sources(struct mkd_dump *dump,
 	if (o->no_kallsyms)
 		err = mkd_symbol_source_enable(dump, MKD_SYMBOL_KALLSYMS,
 					       false);
+	if (!err && o->no_modules)
+		err = mkd_symbol_source_enable(dump, MKD_SYMBOL_MODULES,
+					       false);
 	for (i = 0; !err && i < o->nmaps; i++)
 		err = mkd_dump_load_system_map(dump, o->maps[i]);
 	return err;
@@ -180,6 +186,7 @@ static int parse_options(int argc, char **argv, struct sym_opts *o,
 		{ "list", no_argument, NULL, 'l' },
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "no-kallsyms", no_argument, NULL, 'K' },
+		{ "no-modules", no_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -187,10 +194,11 @@ static int parse_options(int argc, char **argv, struct sym_opts *o,
 	int c;
 
 	*over = true;
-	while ((c = getopt_long(argc, argv, "+lm:Kjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+lm:KMjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->list = true; break;
 		case 'K': o->no_kallsyms = true; break;
+		case 'M': o->no_modules = true; break;
 		case 'j': o->json = true; break;
 		case 'm': o->maps[o->nmaps++] = optarg; break;
 		case 'h': fputs(sym_help, stdout); return EXIT_OK;
