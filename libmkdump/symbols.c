@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "symbols.h"
+#include "types.h"
 
 enum {
 	RANK_KALLSYMS,
@@ -240,6 +241,17 @@ MKD_EXPORT struct mkd_error *mkd_symbol_count(struct mkd_dump *dump,
 /* ------------------------------------------------------------------ */
 /* Sources */
 
+/*
+ * Sources changed: what failed for want of a symbol (BTF needs
+ * __start_BTF, module symbols need BTF) may work now.
+ */
+static void sources_changed(struct mkd_dump *dump, struct mkd_symbols *s)
+{
+	if (s->modules.err)
+		own_source_reset(&s->modules);
+	mkd_types_retry(dump);
+}
+
 static uint64_t kernel_offset(const struct mkd_dump *dump)
 {
 	const char *v = mkd_vmcoreinfo_get(dump, "KERNELOFFSET");
@@ -343,6 +355,7 @@ MKD_EXPORT struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
 	if (err)
 		return mkd_error_wrap(err, "'%s'", path);
 	s->next_rank++;
+	sources_changed(dump, s);
 	return NULL;
 }
 
@@ -370,17 +383,20 @@ MKD_EXPORT struct mkd_error *mkd_symbol_source_enable(struct mkd_dump *dump,
 	switch (source) {
 	case MKD_SYMBOL_KALLSYMS:
 		own_source_enable(s, &s->kallsyms, RANK_KALLSYMS, enable);
-		return NULL;
+		break;
 	case MKD_SYMBOL_MODULES:
 		own_source_enable(s, &s->modules, RANK_MODULES, enable);
-		return NULL;
+		break;
 	case MKD_SYMBOL_SYSTEM_MAP:
 		s->system_map_off = !enable;
 		for (rank = RANK_FIRST_MAP; !enable && rank < s->next_rank;
 		     rank++)
 			mkd_symtab_remove_rank(&s->tab, (uint8_t)rank);
-		return NULL;
+		break;
+	default:
+		return mkd_error_create(MKD_ERR_INVALID,
+					"no symbol source %d", (int)source);
 	}
-	return mkd_error_create(MKD_ERR_INVALID, "no symbol source %d",
-				(int)source);
+	sources_changed(dump, s);
+	return NULL;
 }

@@ -177,34 +177,48 @@ static struct mkd_error *list_live(struct mkd_symtab *tab)
 	return NULL;
 }
 
+/* Walking down the table: the lowest address of one kind so far. */
+struct next_up {
+	bool have_seen, have_above;
+	uint64_t seen, above;		/* above: lowest above the current */
+	uint32_t seen_module, above_module;
+};
+
+static bool same_module(const struct mkd_symtab *tab, uint32_t a, uint32_t b)
+{
+	return a == b || (a && b && !strcmp(tab->pool + a, tab->pool + b));
+}
+
 /*
- * A symbol without a size runs to the next higher address of its kind:
- * absolute symbols (per-CPU offsets) and the rest do not interleave, and
- * no guess spans more than a kernel image can.  Walking down, seen[k] is
- * the lowest address of kind k so far and above[k] the lowest one above
- * the current address.
+ * A symbol without a size runs to the next higher address of its kind -
+ * absolute symbols (per-CPU offsets) and the rest do not interleave -
+ * within its own module or the image, and no further than a kernel image
+ * can span.
  */
 static void guess_sizes(struct mkd_symtab *tab)
 {
-	uint64_t seen[2] = { 0, 0 }, above[2] = { 0, 0 };
-	bool have_seen[2] = { false, false }, have_above[2] = { false, false };
+	struct next_up kinds[2] = { { 0 }, { 0 } };
 	size_t i;
 
 	for (i = tab->nlive; i-- > 0;) {
 		struct mkd_symtab_entry *e = &tab->entries[tab->live[i]];
-		int k = !!(e->flags & MKD_SYMTAB_ABSOLUTE);
+		struct next_up *k = &kinds[!!(e->flags & MKD_SYMTAB_ABSOLUTE)];
 
-		if (have_seen[k] && seen[k] > e->address) {
-			above[k] = seen[k];
-			have_above[k] = true;
+		if (k->have_seen && k->seen > e->address) {
+			k->above = k->seen;
+			k->above_module = k->seen_module;
+			k->have_above = true;
 		}
 		if (e->flags & MKD_SYMBOL_SIZE_GUESSED) {
-			e->size = have_above[k] ? above[k] - e->address : 0;
-			if (e->size > MAX_GUESS)
-				e->size = 0;
+			e->size = 0;
+			if (k->have_above &&
+			    same_module(tab, k->above_module, e->module) &&
+			    k->above - e->address <= MAX_GUESS)
+				e->size = k->above - e->address;
 		}
-		seen[k] = e->address;
-		have_seen[k] = true;
+		k->seen = e->address;
+		k->seen_module = e->module;
+		k->have_seen = true;
 	}
 }
 

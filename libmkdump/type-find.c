@@ -38,6 +38,14 @@ struct mkd_error *mkd_types_ready(struct mkd_dump *dump,
 	return NULL;
 }
 
+void mkd_types_retry(struct mkd_dump *dump)
+{
+	if (dump->types && dump->types->error) {
+		mkd_types_destroy(dump->types);
+		dump->types = NULL;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Types by name */
 

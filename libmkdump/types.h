@@ -113,5 +113,7 @@ struct mkd_error *mkd_btf_load(struct mkd_dump *dump, struct mkd_types **ret);
 /* The dump's type model, built on first use. */
 struct mkd_error *mkd_types_ready(struct mkd_dump *dump,
 				  const struct mkd_types **types);
+/* Forget a failure to build it: symbol sources changed, try again. */
+void mkd_types_retry(struct mkd_dump *dump);
 
 #endif /* MKD_TYPES_H */

@@ -352,6 +352,41 @@ START_TEST(symtab_ranks)
 }
 END_TEST
 
+START_TEST(symtab_sizes_stay_in_their_module)
+{
+	struct mkd_symtab_add a = { .name_len = 1, .type = 't' };
+	struct mkd_symtab tab;
+	struct mkd_symbol sym;
+	const char *names[] = { "i", "j", "m", "n", "o" };
+	const char *mods[] = { NULL, NULL, "mod1", "mod1", "mod2" };
+	uint64_t addrs[] = { 0x1000, 0x1100, 0x5000, 0x5010, 0x6000 };
+	size_t k;
+
+	mkd_symtab_init(&tab);
+	for (k = 0; k < 5; k++) {
+		a.name = names[k];
+		a.module = mods[k];
+		a.address = addrs[k];
+		ck_assert_ok(mkd_symtab_add(&tab, &a));
+	}
+	ck_assert_ok(mkd_symtab_finish(&tab));
+	mkd_symtab_fill(&tab, mkd_symtab_by_name(&tab, "i"), &sym);
+	ck_assert_uint_eq(sym.size, 0x100);
+	mkd_symtab_fill(&tab, mkd_symtab_by_name(&tab, "j"), &sym);
+	ck_assert_uint_eq(sym.size, 0);		/* the image ends */
+	mkd_symtab_fill(&tab, mkd_symtab_by_name(&tab, "m"), &sym);
+	ck_assert_uint_eq(sym.size, 0x10);
+	ck_assert_str_eq(sym.module, "mod1");
+	mkd_symtab_fill(&tab, mkd_symtab_by_name(&tab, "n"), &sym);
+	ck_assert_uint_eq(sym.size, 0);		/* mod2 is another module */
+	ck_assert_ptr_null(mkd_symtab_by_addr(&tab, 0x5020));
+	ck_assert_ptr_eq(mkd_symtab_by_module_name(&tab, "mod2", 4, "o"),
+			 mkd_symtab_by_addr(&tab, 0x6000));
+	ck_assert_ptr_null(mkd_symtab_by_module_name(&tab, "mod1", 4, "o"));
+	mkd_symtab_deinit(&tab);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* System.map */
 
@@ -433,6 +468,7 @@ static Suite *kallsyms_suite(void)
 	tcase_add_test(tc, kallsyms_mutations);
 	tcase_add_test(tc, symtab_lookups);
 	tcase_add_test(tc, symtab_ranks);
+	tcase_add_test(tc, symtab_sizes_stay_in_their_module);
 	tcase_add_test(tc, system_map_moves_the_image);
 	tcase_add_test(tc, system_map_refuses_what_is_not_one);
 	suite_add_tcase(s, tc);
