@@ -74,21 +74,22 @@ static bool name_length(const struct mkd_kallsyms_tables *t, size_t *pos,
 	return *len <= t->names_len - *pos;
 }
 
-/* Expand one name into buf; its length, or 0 if it does not fit. */
-static size_t expand(const struct tokens *tok, const uint8_t *data,
-		     size_t len, char *buf)
+/* Expand one name into buf; false if it does not fit. */
+static bool expand(const struct tokens *tok, const uint8_t *data, size_t len,
+		   char *buf, size_t *out)
 {
-	size_t out = 0, i;
+	size_t i;
 
+	*out = 0;
 	for (i = 0; i < len; i++) {
 		uint8_t b = data[i];
 
-		if (tok->len[b] > MAX_NAME - out)
-			return 0;
-		memcpy(buf + out, tok->str[b], tok->len[b]);
-		out += tok->len[b];
+		if (tok->len[b] > MAX_NAME - *out)
+			return false;
+		memcpy(buf + *out, tok->str[b], tok->len[b]);
+		*out += tok->len[b];
 	}
-	return out;
+	return true;
 }
 
 static bool absolute_percpu(const struct mkd_kallsyms_tables *t)
@@ -138,12 +139,13 @@ struct mkd_error *mkd_kallsyms_decode(const struct mkd_kallsyms_tables *t,
 			return mkd_error_create(MKD_ERR_CORRUPT,
 						"symbol %u: name at %zu runs past kallsyms_names (%zu bytes)",
 						i, pos, t->names_len);
-		out = expand(&tok, t->names + pos, len, buf);
+		if (!expand(&tok, t->names + pos, len, buf, &out))
+			return mkd_error_create(MKD_ERR_CORRUPT,
+						"symbol %u: name is too long", i);
 		pos += len;
 		if (out < 2)
 			return mkd_error_create(MKD_ERR_CORRUPT,
-						"symbol %u: name %s", i,
-						out ? "is empty" : "is too long");
+						"symbol %u: no type or no name", i);
 		err = fn(arg, buf + 1, out - 1, buf[0],
 			 address(t, i, absolute));
 		if (err)

@@ -152,6 +152,8 @@ MKD_EXPORT size_t mkd_type_format(const struct mkd_type *type,
 	if (name)
 		mkd_strbuf_append(&decl, name, strlen(name));
 	format(&f, type, &decl, 0);
+	if (decl.full && decl.len >= 3)	/* say it was cut */
+		memcpy(decl.s + decl.len - 3, "...", 3);
 	n = decl.len;
 	if (len) {
 		size_t copy = n < len ? n : len - 1;

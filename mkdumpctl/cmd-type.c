@@ -41,21 +41,18 @@ static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t";
 /* The offset/size comment starts at this column, as in pahole. */
 #define COMMENT_COLUMN 56
 
-static void print_comment(int depth, const char *decl, const char *fmt,
-			  uint64_t a, uint64_t b, uint64_t c)
+static void pad_to_comment(int depth, const char *decl)
 {
 	int col = 8 * depth + (int)strlen(decl);
 
 	printf("%*s", col < COMMENT_COLUMN ? COMMENT_COLUMN - col : 1, "");
-	printf(fmt, a, b, c);
-	putchar('\n');
 }
 
 static void print_member(const struct mkd_type_member *m, uint64_t base,
 			 int depth)
 {
 	const struct mkd_type *u = mkd_type_unqualified(m->type);
-	uint64_t bits = base + m->bit_offset;
+	uint64_t bits = base + m->bit_offset, size = mkd_type_size(m->type);
 	char decl[NAME_BUF];
 	size_t len;
 
@@ -66,20 +63,18 @@ static void print_member(const struct mkd_type_member *m, uint64_t base,
 		printf("%.*s};\n", depth, tabs);
 		return;
 	}
-	mkd_type_format(m->type, m->name, decl, sizeof(decl) - 8);
+	mkd_type_format(m->type, m->name, decl, sizeof(decl) - 16);
 	len = strlen(decl);
 	if (m->bit_size)
 		snprintf(decl + len, sizeof(decl) - len, ":%u", m->bit_size);
 	strcat(decl, ";");
 	printf("%.*s%s", depth, tabs, decl);
-	if (m->bit_size)
-		print_comment(depth, decl, "/* %5" PRIu64 ":%2" PRIu64 " %4"
-			      PRIu64 " */", bits / 8, bits % 8,
-			      mkd_type_size(m->type));
+	pad_to_comment(depth, decl);
+	if (m->bit_size)	/* offset as byte:bit, as pahole does */
+		printf("/* %5" PRIu64 ":%2" PRIu64 " %4" PRIu64 " */\n",
+		       bits / 8, bits % 8, size);
 	else
-		print_comment(depth, decl, "/* %5" PRIu64 "%.0" PRIu64 "    %4"
-			      PRIu64 " */", bits / 8, 0,
-			      mkd_type_size(m->type));
+		printf("/* %5" PRIu64 "    %4" PRIu64 " */\n", bits / 8, size);
 }
 
 /* Members at their offsets from the outermost type, as pahole does. */
