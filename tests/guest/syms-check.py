@@ -259,8 +259,8 @@ def check_btf_layout(d, guest):
             n += 1
     if bad or n < 40:
         raise Failed(f"{len(bad)} differ from vmcoreinfo, {n} agree: {bad[:5]}")
-    return (f"{n} OFFSET/SIZE/LENGTH lines of vmcoreinfo equal BTF "
-            f"({len(skipped)} name no type: {', '.join(skipped)})")
+    note = f" ({', '.join(skipped)}: not types)" if skipped else ""
+    return f"{n} OFFSET/SIZE/LENGTH lines of vmcoreinfo equal BTF{note}"
 
 
 def check_enums(d, guest):
