@@ -114,6 +114,24 @@ struct mkd_error *mkd_error_wrap_suffix(struct mkd_error *err,
 	return err;
 }
 
+struct mkd_error *mkd_error_dup(const struct mkd_error *err)
+{
+	struct mkd_error *copy;
+
+	if (!err || err->is_static)
+		return (struct mkd_error *)err;
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return &mkd_enomem;
+	*copy = *err;
+	copy->message = strdup(err->message);
+	if (!copy->message) {
+		free(copy);
+		return &mkd_enomem;
+	}
+	return copy;
+}
+
 MKD_EXPORT enum mkd_error_code mkd_error_code(const struct mkd_error *err)
 {
 	return err ? err->code : 0;

@@ -35,6 +35,8 @@ struct mkd_error *mkd_error_sys(int errnum, const char *fmt, ...)
 /* An error about an address (kept for mkd_error_address()). */
 struct mkd_error *mkd_error_at(enum mkd_error_code code, uint64_t address,
 			       const char *fmt, ...) MKD_PRINTF(3, 4);
+/* A copy of err, for a failure kept and reported again (NULL for NULL). */
+struct mkd_error *mkd_error_dup(const struct mkd_error *err);
 /* Append ": <suffix>" to err's message; returns err. */
 struct mkd_error *mkd_error_wrap_suffix(struct mkd_error *err,
 					const char *suffix);

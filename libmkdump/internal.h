@@ -178,6 +178,10 @@ struct mkd_dump {
 	struct mkd_vm vm;
 	struct mkd_page_cache cache;
 	uint8_t *page_buf;		/* one page of scratch */
+
+	/* Kernel knowledge, built on first use; NULL until then. */
+	struct mkd_symbols *symbols;	/* symbols.c */
+	struct mkd_types *types;	/* types.c */
 };
 
 /* Helpers for formats' open(). */
@@ -193,6 +197,10 @@ struct mkd_error *mkd_dump_set_release(struct mkd_dump *dump,
 /* At most maxlen bytes up to a NUL; an empty message leaves it NULL. */
 struct mkd_error *mkd_dump_set_panic_string(struct mkd_dump *dump,
 					    const char *text, size_t maxlen);
+
+/* Kernel knowledge: freed with the dump. */
+void mkd_symbols_destroy(struct mkd_symbols *symbols);
+void mkd_types_destroy(struct mkd_types *types);
 
 /* Core steps run after the format's open() (notes.c). */
 struct mkd_error *mkd_notes_parse(struct mkd_dump *dump);

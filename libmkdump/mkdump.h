@@ -380,6 +380,184 @@ typedef int mkd_log_fn(const struct mkd_log_record *rec, void *arg);
 struct mkd_error *mkd_log_iterate(struct mkd_dump *dump, mkd_log_fn *fn,
 				  void *arg, uint64_t *skipped);
 
+/* ------------------------------------------------------------------ */
+/* Kernel symbols
+ *
+ * One symbol table per dump, fed by ordered sources: first the kernel's
+ * own kallsyms table read from the dump (needs the kallsyms SYMBOL()
+ * lines of VMCOREINFO), then the symbol tables of the modules loaded in
+ * it (needs the kernel's BTF), then System.map files in the order they
+ * were loaded.  A name is answered by the first source that knows it
+ * ("module:name" asks one module); an address by the symbol that contains
+ * it, whatever its source.  The table is built on first use and lives as
+ * long as the dump; names and module strings in struct mkd_symbol point
+ * into it.  A source that cannot be read is skipped; lookups that miss
+ * then say why.
+ */
+
+enum mkd_symbol_source {
+	MKD_SYMBOL_KALLSYMS = 1,	/* the kernel's table in the dump */
+	MKD_SYMBOL_SYSTEM_MAP,		/* a System.map file */
+	MKD_SYMBOL_MODULES,		/* loaded modules' tables in the dump */
+};
+
+/* The size was not recorded: it runs to the next symbol's address. */
+#define MKD_SYMBOL_SIZE_GUESSED 0x1
+
+struct mkd_symbol {
+	const char *name;
+	uint64_t address;
+	uint64_t size;		/* bytes; 0 when nothing follows it */
+	char type;		/* nm letter: T t D d B b R r A W ... */
+	uint8_t source;		/* enum mkd_symbol_source */
+	uint16_t flags;		/* MKD_SYMBOL_* */
+	uint32_t reserved0;
+	const char *module;	/* NULL for the kernel image */
+	uint64_t reserved[2];
+};
+
+/*
+ * Add the symbols of a System.map file (or of a copy of /proc/kallsyms),
+ * moved by the dump's KASLR offset (VMCOREINFO KERNELOFFSET).  A file
+ * whose _stext contradicts the dump is refused (MKD_ERR_INVALID).
+ */
+struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
+					   const char *path);
+/*
+ * Use or ignore one source (all are used by default); ignoring kallsyms
+ * lets a System.map answer alone.  Ignoring a source drops what it gave;
+ * the dump's own sources are read again when used again.
+ */
+struct mkd_error *mkd_symbol_source_enable(struct mkd_dump *dump,
+					   enum mkd_symbol_source source,
+					   bool enable);
+/* The symbol called name or "module:name" (MKD_ERR_NOT_FOUND if none). */
+struct mkd_error *mkd_symbol_lookup_name(struct mkd_dump *dump,
+					 const char *name,
+					 struct mkd_symbol *sym);
+/*
+ * The symbol that contains addr and addr's offset in it, as in
+ * "panic+0x118/0x2f4" (MKD_ERR_NOT_FOUND if none).
+ */
+struct mkd_error *mkd_symbol_lookup_addr(struct mkd_dump *dump,
+					 uint64_t addr, struct mkd_symbol *sym,
+					 uint64_t *offset);
+/* Call fn for every symbol by address; a non-zero return stops the walk. */
+typedef int mkd_symbol_fn(const struct mkd_symbol *sym, void *arg);
+struct mkd_error *mkd_symbol_iterate(struct mkd_dump *dump, mkd_symbol_fn *fn,
+				     void *arg);
+/* Number of symbols (after building the table). */
+struct mkd_error *mkd_symbol_count(struct mkd_dump *dump, size_t *count);
+
+/* ------------------------------------------------------------------ */
+/* Kernel types
+ *
+ * A C type model built on first use from the kernel's BTF, read from the
+ * dump between __start_BTF and __stop_BTF (no debuginfo package needed).
+ * Types are opaque and live as long as the dump; every accessor is
+ * infallible.  Typedef and qualifier chains are checked when the model is
+ * built, so walking them always ends.
+ */
+
+enum mkd_type_kind {
+	MKD_TYPE_VOID = 0,
+	MKD_TYPE_INT,		/* integers and char */
+	MKD_TYPE_BOOL,
+	MKD_TYPE_FLOAT,
+	MKD_TYPE_POINTER,
+	MKD_TYPE_ARRAY,
+	MKD_TYPE_STRUCT,
+	MKD_TYPE_UNION,
+	MKD_TYPE_ENUM,
+	MKD_TYPE_FUNCTION,	/* a prototype: return type, parameters */
+	MKD_TYPE_TYPEDEF,
+	MKD_TYPE_CONST,
+	MKD_TYPE_VOLATILE,
+	MKD_TYPE_RESTRICT,
+	MKD_TYPE_TAG,		/* an attribute such as __user; see through it */
+	MKD_TYPE_OTHER,		/* not a C type (a BTF variable, section...) */
+};
+
+struct mkd_type;
+
+struct mkd_type_member {
+	const char *name;	/* NULL for an anonymous struct or union */
+	const struct mkd_type *type;
+	uint64_t bit_offset;	/* from the start of the enclosing type */
+	uint32_t bit_size;	/* bitfield width, 0 if not a bitfield */
+	uint32_t reserved0;
+	uint64_t reserved[2];
+};
+
+struct mkd_type_enumerator {
+	const char *name;
+	int64_t value;		/* read as uint64_t for unsigned enums */
+	uint64_t reserved[2];
+};
+
+/*
+ * Find a type by its C name: "struct task_struct", "union thread_union",
+ * "enum pid_type", a typedef ("pid_t") or a base type ("unsigned int").
+ * A bare name is tried as a typedef or base type, then as a struct,
+ * union or enum tag.  Complete definitions win over declarations.
+ */
+struct mkd_error *mkd_type_find(struct mkd_dump *dump, const char *name,
+				const struct mkd_type **type);
+enum mkd_type_kind mkd_type_kind(const struct mkd_type *type);
+const char *mkd_type_kind_name(enum mkd_type_kind kind);
+/* Tag, typedef or base type name; NULL when anonymous or unnamed. */
+const char *mkd_type_name(const struct mkd_type *type);
+/*
+ * Write the type as C spells it into buf, declaring name if not NULL:
+ * "struct list_head *", "char comm[16]", "void (*fn)(int)".  Returns the
+ * length like snprintf (names longer than 4 KiB are cut with "...").
+ */
+size_t mkd_type_format(const struct mkd_type *type, const char *name,
+		       char *buf, size_t len);
+/* Size in bytes, through typedefs; 0 for void, functions, declarations. */
+uint64_t mkd_type_size(const struct mkd_type *type);
+/* False for a struct or union that is only declared. */
+bool mkd_type_is_complete(const struct mkd_type *type);
+/* True for signed integers, and enums their source marks signed. */
+bool mkd_type_is_signed(const struct mkd_type *type);
+/*
+ * What a type is made from: the pointee, the array element, the type a
+ * typedef names or a qualifier qualifies, a function's return type (the
+ * void type for void).  NULL for other kinds.
+ */
+const struct mkd_type *mkd_type_target(const struct mkd_type *type);
+/* The type with typedefs, qualifiers and tags stripped. */
+const struct mkd_type *mkd_type_unqualified(const struct mkd_type *type);
+/* Elements of an array type; 0 for a flexible array. */
+uint64_t mkd_type_array_length(const struct mkd_type *type);
+/* Members of a struct or union, enumerators, or function parameters. */
+size_t mkd_type_member_count(const struct mkd_type *type);
+bool mkd_type_member(const struct mkd_type *type, size_t i,
+		     struct mkd_type_member *member);
+bool mkd_type_enumerator(const struct mkd_type *type, size_t i,
+			 struct mkd_type_enumerator *enumerator);
+/*
+ * Resolve a member path such as "se.sum_exec_runtime", "comm[0]" or
+ * "thread.fpu" from type: members of anonymous structs and unions are
+ * found as if they were direct members, typedefs are seen through.
+ * *bit_offset is from the start of type; *member_type (may be NULL) is
+ * the type at the end of the path.
+ */
+struct mkd_error *mkd_type_path(const struct mkd_type *type, const char *path,
+				uint64_t *bit_offset,
+				const struct mkd_type **member_type);
+/* mkd_type_find() then mkd_type_path(). */
+struct mkd_error *mkd_type_member_offset(struct mkd_dump *dump,
+					 const char *type_name,
+					 const char *path,
+					 uint64_t *bit_offset,
+					 const struct mkd_type **member_type);
+/* The value of an enumerator, e.g. "PIDTYPE_TGID"; *type may be NULL. */
+struct mkd_error *mkd_enum_value(struct mkd_dump *dump, const char *name,
+				 int64_t *value, const struct mkd_type **type);
+/* Number of types in the model (after building it). */
+struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
+
 #ifdef __cplusplus
 }
 #endif

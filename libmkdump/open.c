@@ -237,5 +237,7 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	free(dump->cpus);
 	free(dump->page_buf);
 	mkd_cache_deinit(&dump->cache);
+	mkd_symbols_destroy(dump->symbols);
+	mkd_types_destroy(dump->types);
 	free(dump);
 }

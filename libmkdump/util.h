@@ -118,6 +118,26 @@ static inline uint64_t mkd_cursor_le64(struct mkd_cursor *c)
 	return p ? mkd_le64(p) : 0;
 }
 
+/*
+ * A string builder with a size limit: text past the limit is dropped and
+ * ->full set, so building from hostile data stays bounded.  Allocation
+ * failure also sets ->full (and ->nomem).
+ */
+struct mkd_strbuf {
+	char *s;		/* NUL-terminated once anything was added */
+	size_t len, cap, limit;
+	bool full, nomem;
+};
+
+void mkd_strbuf_init(struct mkd_strbuf *sb, size_t limit);
+void mkd_strbuf_deinit(struct mkd_strbuf *sb);
+void mkd_strbuf_append(struct mkd_strbuf *sb, const char *s, size_t len);
+void mkd_strbuf_prepend(struct mkd_strbuf *sb, const char *s, size_t len);
+void mkd_strbuf_addf(struct mkd_strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The text so far ("" when empty). */
+const char *mkd_strbuf_str(const struct mkd_strbuf *sb);
+
 /* Strict number parsing: the whole string must be a number. */
 bool mkd_parse_u64(const char *s, size_t len, int base, uint64_t *value);
 bool mkd_parse_s64(const char *s, size_t len, int base, int64_t *value);

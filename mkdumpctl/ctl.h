@@ -39,6 +39,12 @@ int ctl_exit_code(const struct mkd_error *err);
 bool ctl_parse_u64(const char *s, uint64_t *value);
 /* Open one dump from one or more files (a split set). */
 struct mkd_error *ctl_open(char **paths, int n, struct mkd_dump **dump);
+/*
+ * Split "QUERY... [--] DUMP..." operands: the dump files follow "--" if
+ * there is one, else they are the trailing operands that exist as files
+ * (at least the last one).  Returns the number of queries.
+ */
+int ctl_split_queries(int argc, char **argv, char ***dumps, int *ndumps);
 
 /* A streaming JSON writer: objects and arrays nest, commas are ours. */
 struct json {
@@ -65,5 +71,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
+int cmd_sym(int argc, char **argv);
+int cmd_type(int argc, char **argv);
 
 #endif /* MKDUMPCTL_H */

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ctl.h"
 
@@ -15,6 +16,8 @@ static const struct ctl_command commands[] = {
 	{ "extract", cmd_extract, "write vmcoreinfo, notes or the kernel log" },
 	{ "read", cmd_read, "write raw memory at a physical or virtual address" },
 	{ "pages", cmd_pages, "count pages by class; what a dump level leaves out" },
+	{ "sym", cmd_sym, "kernel symbols: name to address, address to name" },
+	{ "type", cmd_type, "kernel types from BTF: sizes, members, offsets" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -97,6 +100,32 @@ struct mkd_error *ctl_open(char **paths, int n, struct mkd_dump **dump)
 {
 	return mkd_dump_open_files((const char *const *)paths, (size_t)n,
 				   NULL, dump);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && !S_ISDIR(st.st_mode);
+}
+
+int ctl_split_queries(int argc, char **argv, char ***dumps, int *ndumps)
+{
+	int i, first;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			*dumps = argv + i + 1;
+			*ndumps = argc - i - 1;
+			return i;
+		}
+	for (first = argc - 1; first > 0 && is_file(argv[first - 1]); first--)
+		;
+	if (first < 0)
+		first = 0;
+	*dumps = argv + first;
+	*ndumps = argc - first;
+	return first;
 }
 
 int main(int argc, char **argv)

@@ -98,6 +98,11 @@ print_truth() {
 	echo "MKD-DMESG-BEGIN"
 	dmesg
 	echo "MKD-DMESG-END"
+	# Every symbol as the kernel itself decodes it (modules included),
+	# compressed: plain text would take the serial line several seconds.
+	echo "MKD-KALLSYMS-BEGIN"
+	gzip -1 -c /proc/kallsyms | base64
+	echo "MKD-KALLSYMS-END"
 }
 
 crash() {

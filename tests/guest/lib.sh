@@ -63,10 +63,10 @@ wait_marker() {
 	local deadline=$(($(date +%s) + secs))
 
 	while :; do
-		if [ -f "$log" ] && tr -d '\r' <"$log" | grep -q "^$marker"; then
+		if [ -f "$log" ] && grep -qa "^$marker" "$log"; then
 			return 0
 		fi
-		if [ -f "$log" ] && tr -d '\r' <"$log" | grep -q '^MKD-FAIL'; then
+		if [ -f "$log" ] && grep -qa "^MKD-FAIL" "$log"; then
 			serial_tail "$log"
 			die "guest reported failure while waiting for '$marker' (see '$log')"
 		fi

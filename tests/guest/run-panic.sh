@@ -43,7 +43,7 @@ cut_vmcore() {
 
 check_panic_trace() {
 	local serial=$1
-	tr -d '\r' <"$serial" | grep -q 'Kernel panic - not syncing' ||
+	grep -qa 'Kernel panic - not syncing' "$serial" ||
 		die "'$serial' has no 'Kernel panic - not syncing' line"
 }
 

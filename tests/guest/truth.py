@@ -6,11 +6,17 @@ Usage: truth.py SERIAL_LOG OUT_DIR [--set KEY=VALUE]... [--release VER]
 Reads the KEY=value lines between MKD-TRUTH-BEGIN and MKD-TRUTH-END and the
 dmesg output between MKD-DMESG-BEGIN and MKD-DMESG-END (see init.sh), and
 writes OUT_DIR/truth.env (shell-sourceable KEY='value' lines; --set adds
-keys the harness knows, such as PAGING) and OUT_DIR/dmesg.txt.
+keys the harness knows, such as PAGING) and OUT_DIR/dmesg.txt.  The
+guest's /proc/kallsyms (gzip, base64, between MKD-KALLSYMS-BEGIN and
+MKD-KALLSYMS-END) goes to OUT_DIR/kallsyms.txt.
 """
 import argparse
+import base64
+import binascii
+import gzip
 import os
 import sys
+import zlib
 
 REQUIRED = ["RELEASE", "NCPUS", "PAGING", "KMSG_LINE", "RAM",
             "MEMORY_BLOCKS", "BOOT_CMDLINE"]
@@ -61,6 +67,20 @@ def check(truth, dmesg, args):
                          "guest's dmesg output")
 
 
+def kallsyms(lines, path):
+    """The guest's /proc/kallsyms text, decoded from its base64 block."""
+    try:
+        data = base64.b64decode("".join(block(lines, "KALLSYMS", path)),
+                                validate=True)
+        text = gzip.decompress(data).decode("ascii")
+    except (binascii.Error, OSError, EOFError, zlib.error,
+            UnicodeDecodeError) as e:
+        raise TruthError(f"'{path}': bad /proc/kallsyms block: {e}")
+    if not text.endswith("\n") or " T _stext\n" not in text:
+        raise TruthError(f"'{path}': /proc/kallsyms block has no _stext")
+    return text
+
+
 def write(path, text):
     with open(path + ".tmp", "w", encoding="utf-8") as f:
         f.write(text)
@@ -84,6 +104,7 @@ def main():
             truth[key] = value
         dmesg = block(lines, "DMESG", args.serial)
         check(truth, dmesg, args)
+        syms = kallsyms(lines, args.serial)
     except (OSError, TruthError) as e:
         sys.exit(f"truth.py: {e}")
     order = REQUIRED + sorted(k for k in truth if k not in REQUIRED)
@@ -91,6 +112,7 @@ def main():
           "".join(f"{k}={shell_quote(truth[k])}\n" for k in order))
     write(os.path.join(args.out_dir, "dmesg.txt"),
           "".join(line + "\n" for line in dmesg))
+    write(os.path.join(args.out_dir, "kallsyms.txt"), syms)
 
 
 if __name__ == "__main__":
