@@ -6,6 +6,7 @@
 #include "cache.h"
 
 #define NIL UINT32_MAX
+#define NO_PFN UINT64_MAX	/* an entry that holds no page (pfns are < 2^52) */
 
 static size_t slot_of(const struct mkd_page_cache *c, uint64_t pfn)
 {
@@ -145,11 +146,32 @@ uint8_t *mkd_cache_insert(struct mkd_page_cache *c, uint64_t pfn)
 	} else {
 		i = c->entries[c->head].prev;	/* least recently used */
 		lru_unlink(c, i);
-		table_delete(c, table_find(c, c->entries[i].pfn));
+		if (c->entries[i].pfn != NO_PFN)
+			table_delete(c, table_find(c, c->entries[i].pfn));
 		s = table_find(c, pfn);
 	}
 	c->entries[i].pfn = pfn;
 	c->table[s] = i + 1;
 	lru_push_front(c, i);
 	return c->data + (size_t)i * c->page_size;
+}
+
+void mkd_cache_drop(struct mkd_page_cache *c, uint64_t pfn)
+{
+	size_t s;
+	uint32_t i;
+
+	if (!c->capacity)
+		return;
+	s = table_find(c, pfn);
+	if (!c->table[s])
+		return;
+	i = c->table[s] - 1;
+	table_delete(c, s);
+	c->entries[i].pfn = NO_PFN;
+	/* Make it the least recently used: the next insert takes it. */
+	lru_unlink(c, i);
+	lru_push_front(c, i);
+	if (c->entries[i].next != i)
+		c->head = c->entries[i].next;
 }

@@ -38,5 +38,7 @@ void mkd_cache_deinit(struct mkd_page_cache *c);
 const uint8_t *mkd_cache_lookup(struct mkd_page_cache *c, uint64_t pfn);
 /* Room for pfn's page (evicting the oldest); NULL if the cache is off. */
 uint8_t *mkd_cache_insert(struct mkd_page_cache *c, uint64_t pfn);
+/* Forget pfn's page (one that could not be filled); its room goes first. */
+void mkd_cache_drop(struct mkd_page_cache *c, uint64_t pfn);
 
 #endif /* MKD_CACHE_H */

@@ -67,7 +67,7 @@ static struct mkd_error *read_page(struct mkd_dump *dump, uint64_t pfn,
 	if (err) {
 		/* Do not leave a half-written page in the cache. */
 		if (slot)
-			mkd_cache_resize(&dump->cache, dump->cache.capacity);
+			mkd_cache_drop(&dump->cache, pfn);
 		if (mkd_error_code(err) == MKD_ERR_NO_DATA)
 			err = explain_no_data(dump, pfn, err);
 		return err;
