@@ -12,6 +12,7 @@
 #include "internal.h"
 
 #define START_KERNEL_MAP 0xffffffff80000000ULL
+#define CPU_ENTRY_AREA_BASE 0xfffffe0000000000ULL	/* 4 and 5 levels */
 #define PTE_PRESENT 0x1ULL
 #define PTE_HUGE 0x80ULL		/* PS: 1 GiB at PUD, 2 MiB at PMD */
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL
@@ -32,12 +33,16 @@ static struct mkd_error *read_entry(const struct mkd_vm *vm, uint64_t table,
 	return NULL;
 }
 
-static bool is_canonical(uint64_t va, unsigned levels)
+static uint64_t sign_extend(uint64_t va, unsigned levels)
 {
 	unsigned bits = levels == 5 ? 57 : 48;
-	int64_t sva = (int64_t)(va << (64 - bits)) >> (64 - bits);
 
-	return (uint64_t)sva == va;
+	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
+}
+
+static bool is_canonical(uint64_t va, unsigned levels)
+{
+	return sign_extend(va, levels) == va;
 }
 
 static struct mkd_error *x86_64_vtop(const struct mkd_vm *vm, uint64_t va,
@@ -81,24 +86,84 @@ static struct mkd_error *x86_64_vtop(const struct mkd_vm *vm, uint64_t va,
 
 /*
  * The direct map starts at the lowest address of the kernel half that
- * maps physical 0; KASLR moves it in 1 GiB steps above the LDT remap.
+ * maps physical 0; KASLR moves it in 1 GiB steps above the LDT remap,
+ * and it comes first of the regions randomized below the CPU entry area
+ * (far above 64 TiB with 5 levels).  Rather than translate every step,
+ * each failing with an error to build and free, walk the tables in
+ * address order and go down only into present entries; a budget of reads
+ * bounds the walk on corrupt tables, where the offset stays unknown (0).
  */
+#define OFFSET_SEARCH_BUDGET 256	/* tables read and steps tried */
+
+struct offset_search {
+	const struct mkd_vm *vm;
+	uint64_t lo, hi;	/* the 1 GiB steps searched: [lo, hi) */
+	unsigned budget;
+};
+
+/* True when the step at va translates: that ends the search. */
+static bool try_step(struct offset_search *s, uint64_t va, uint64_t *pa)
+{
+	struct mkd_error *err = x86_64_vtop(s->vm, va, pa);
+
+	mkd_error_destroy(err);
+	return !err;
+}
+
+/* Search the table at paddr table, of level, whose first entry maps base. */
+static bool search_table(struct offset_search *s, uint64_t table, int level,
+			 uint64_t base, uint64_t *va, uint64_t *pa)
+{
+	uint64_t mask = PTE_ADDR_MASK & ~s->vm->sme_mask;
+	unsigned shift = 12 + 9 * (unsigned)level, i;
+	struct mkd_error *err;
+	uint8_t raw[4096];
+
+	if (!s->budget)
+		return false;
+	s->budget--;
+	err = s->vm->read(s->vm->read_arg, table, raw, sizeof(raw));
+	if (err) {
+		mkd_error_destroy(err);
+		return false;
+	}
+	for (i = 0; i < 512 && s->budget; i++) {
+		uint64_t start = sign_extend(base + ((uint64_t)i << shift),
+					     s->vm->info.levels);
+		uint64_t entry = mkd_le64(raw + i * 8);
+
+		if (start >= s->hi)
+			break;
+		if (start + ((1ULL << shift) - 1) < s->lo ||
+		    !(entry & PTE_PRESENT))
+			continue;
+		if (level > 2) {
+			if (search_table(s, entry & mask, level - 1, start,
+					 va, pa))
+				return true;
+			continue;
+		}
+		/* A PUD entry maps exactly one step. */
+		s->budget--;
+		if (try_step(s, start, pa)) {
+			*va = start;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void find_page_offset(struct mkd_vm *vm)
 {
-	uint64_t start = vm->info.levels == 5 ? 0xff11000000000000ULL
-					      : 0xffff888000000000ULL;
-	uint64_t step = 1ULL << 30, limit = 64ULL << 40, va, pa;
+	struct offset_search s = { .vm = vm, .budget = OFFSET_SEARCH_BUDGET };
+	uint64_t va, pa;
 
-	for (va = start; va - start < limit; va += step) {
-		struct mkd_error *err = x86_64_vtop(vm, va, &pa);
-
-		if (!err) {
-			if (pa == 0)
-				vm->info.page_offset = va;
-			return;
-		}
-		mkd_error_destroy(err);
-	}
+	s.lo = vm->info.levels == 5 ? 0xff11000000000000ULL
+				    : 0xffff888000000000ULL;
+	s.hi = CPU_ENTRY_AREA_BASE;
+	if (search_table(&s, vm->info.pgd_paddr, (int)vm->info.levels - 1, 0,
+			 &va, &pa) && pa == 0)
+		vm->info.page_offset = va;
 }
 
 static struct mkd_error *x86_64_vm_init(struct mkd_dump *dump,
