@@ -199,6 +199,8 @@ static void segments_normalize(struct elf_dump *e)
 {
 	size_t i, out = 0;
 
+	if (!e->nsegs)
+		return;		/* segs is NULL: qsort must not see it */
 	qsort(e->segs, e->nsegs, sizeof(*e->segs), seg_cmp);
 	for (i = 0; i < e->nsegs; i++) {
 		struct segment s = e->segs[i];
