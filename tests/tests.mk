@@ -17,4 +17,6 @@ check: deps
 # Suites that need more than the build (fuzzers, guests) hook in here.
 check-extra:
 
+include tests/fuzz/fuzz.mk
+
 .PHONY: check check-extra
