@@ -61,20 +61,28 @@ struct mkd_dump *unit_open(const char *path)
 	return dump;
 }
 
+/*
+ * Called for every pfn, holes included (a million of them in some specs):
+ * each ck_assert records its location even when it holds, which under the
+ * sanitizers took longer than Check's timeout, so the hole path asserts
+ * only on failure and does not fill a page.
+ */
 static void check_page(struct mkd_dump *dump, const struct gen_spec *s,
 		       uint64_t pfn, enum mkd_page_state state,
 		       uint8_t *got, uint8_t *want)
 {
 	uint32_t ps = mkd_dump_page_size(dump);
-	enum gen_kind kind = gen_page_expect(s, pfn, want);
+	enum gen_kind kind;
+	int reason;
 
 	if (state != MKD_PAGE_PRESENT && state != MKD_PAGE_ZERO) {
-		ck_assert_msg(kind != GEN_DATA,
-			      "pfn 0x%llx is data in the spec but %s in the dump",
-			      (unsigned long long)pfn,
-			      mkd_page_state_name(state));
+		if (gen_page_kind(s, pfn, &reason) == GEN_DATA)
+			ck_abort_msg("pfn 0x%llx is data in the spec but %s in the dump",
+				     (unsigned long long)pfn,
+				     mkd_page_state_name(state));
 		return;
 	}
+	kind = gen_page_expect(s, pfn, want);
 	ck_assert_msg(kind == GEN_DATA || kind == GEN_ZERO,
 		      "pfn 0x%llx is %s in the dump, not data in the spec",
 		      (unsigned long long)pfn, mkd_page_state_name(state));
