@@ -165,7 +165,7 @@ mkd_dump_open_files(const char *const *paths, size_t n,
 		    const struct mkd_open_options *opts, struct mkd_dump **ret)
 {
 	struct mkd_error *err;
-	struct mkd_dump *dump;
+	struct mkd_dump *dump = NULL;
 	size_t i;
 
 	if (n == 0)
@@ -201,7 +201,7 @@ mkd_dump_open_fd(int fd, const char *name,
 		 const struct mkd_open_options *opts, struct mkd_dump **ret)
 {
 	struct mkd_error *err;
-	struct mkd_dump *dump;
+	struct mkd_dump *dump = NULL;
 
 	err = dump_alloc(1, &dump);
 	if (err)
