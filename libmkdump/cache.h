@@ -23,7 +23,8 @@ struct mkd_page_cache {
 	size_t capacity;	/* pages; 0 = disabled */
 	size_t count;
 	size_t page_size;
-	uint8_t *data;		/* capacity pages */
+	size_t stride;		/* page_size plus a redzone under ASan */
+	uint8_t *data;		/* capacity pages, stride apart */
 	struct mkd_cache_entry *entries;
 	uint32_t *table;	/* hash slot -> entry index + 1, 0 empty */
 	size_t table_size;	/* power of two */
