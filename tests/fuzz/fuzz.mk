@@ -6,8 +6,9 @@
 #   make fuzz FUZZ_TARGET=elf FUZZ_TIME=600 [FUZZ_ARGS=-jobs=2]
 #
 # Nothing here names a format: a reader joins with tests/fuzz/fuzz-<fmt>.c,
-# seed specs in tests/fuzz/seeds/<fmt>/*.spec (written by gen-dump at run
-# time; skipped while gen-dump has no writer for <fmt>), an optional
+# seeds in tests/fuzz/seeds/<fmt>/ (*.spec written by gen-dump at run time,
+# skipped while gen-dump has no writer for <fmt>; other files, such as
+# those mini-dump.py cuts from real dumps, used as they are), an optional
 # tests/fuzz/dict/<fmt>.dict, and crash inputs in tests/fuzz/regress/<fmt>/.
 
 FUZZ_CC ?= clang

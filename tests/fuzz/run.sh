@@ -4,8 +4,9 @@
 #                            tests/fuzz/regress/TARGET/*; records
 #                            "fuzz PASSED FAILED SKIPPED" in the results
 #   run.sh long TARGET...    each for $FUZZ_TIME s (extra $FUZZ_ARGS)
-# Seeds are written by gen-dump from tests/fuzz/seeds/TARGET/*.spec; a
-# format gen-dump cannot write yet is fuzzed from its magic alone.  New
+# Seeds are written by gen-dump from tests/fuzz/seeds/TARGET/*.spec (a
+# format gen-dump cannot write yet is fuzzed from its magic alone); other
+# files there (cut from real dumps by mini-dump.py) are used as they are.  New
 # inputs accumulate in $FUZZ_DIR/corpus/TARGET, crashes in
 # $FUZZ_DIR/artifacts/TARGET/.
 set -uo pipefail
@@ -20,6 +21,8 @@ make_seeds() {
 	local t=$1 out=$FUZZ_DIR/seeds/$1 spec
 	rm -rf "$out"
 	mkdir -p "$out"
+	find "$SRC/seeds/$t" -maxdepth 1 -type f ! -name '*.spec' \
+		-exec cp {} "$out/" \; 2>/dev/null
 	for spec in "$SRC/seeds/$t"/*.spec; do
 		[ -e "$spec" ] || continue
 		if ! "$GEN" "$t" "$spec" "$out/$(basename "$spec" .spec)" \
@@ -28,7 +31,6 @@ make_seeds() {
 			   grep -q "no writer for format" "$T_TMP/gen.err"; then
 				echo "fuzz: gen-dump cannot write '$t' yet;" \
 				     "fuzzing $t from its magic alone"
-				rm -rf "$out"/*
 				return 0
 			fi
 			cat "$T_TMP/gen.err" >&2
