@@ -3,15 +3,17 @@
  * bench-read.c - random 4 KiB physical reads, our library against its
  * peers, on the same files and the same addresses.
  *
- *   bench-read [-n READS] [-s SEED] [-o RESULTS] DUMP...
+ *   bench-read [-n READS] [-r ROUNDS] [-s SEED] [-o RESULTS] DUMP...
  *
  * For each dump, the pages it holds come from the first reader that
  * opens it (ours, else a peer); READS page addresses are drawn from them
  * with a fixed seed, so every reader reads the same list in the same
  * order.  Each reader then, in turn: the file is dropped from the page
  * cache (posix_fadvise), the dump opened (timed), the list read once
- * (cold) and again (warm).  The ratio is ours over the peer's reads per
- * second: above 1 we are faster.  Numbers only; nothing here asserts.
+ * (cold) and again (warm).  Readers take turns for ROUNDS rounds and each
+ * number is the median, which steadies them on a shared machine.  The
+ * ratio is ours over the peer's reads per second: above 1 we are faster.
+ * Numbers only; nothing here asserts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +29,7 @@
 #include "bench.h"
 
 #define READ_SIZE 4096
+#define MAX_ROUNDS 15
 
 static const struct bench_reader *const readers[] = {
 	&bench_mkdump,		/* first: ours, the one the ratio is about */
@@ -53,11 +56,29 @@ static void emit(const char *fmt, ...)
 }
 
 struct result {
-	bool opened;
+	bool opened, tried;
 	char why[256];
-	double open_ms, cold, warm;	/* reads per second */
+	unsigned rounds;
+	double open_ms[MAX_ROUNDS];
+	double cold[MAX_ROUNDS], warm[MAX_ROUNDS];	/* reads per second */
 	uint64_t errors;
 };
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, unsigned n)
+{
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
 
 int bench_runs_add(struct bench_runs *r, uint64_t pfn, uint64_t count)
 {
@@ -160,19 +181,24 @@ static void run_reader(const struct bench_reader *rd, const char *path,
 		       const uint64_t *addrs, size_t reads,
 		       struct result *res)
 {
+	unsigned r = res->rounds;
 	uint8_t buf[READ_SIZE];
 	double t;
 	void *h;
 
+	if (res->tried && !res->opened)
+		return;		/* it said why once */
+	res->tried = true;
 	drop_cache(path);
 	t = now_s();
 	h = rd->open(path, res->why, sizeof(res->why));
-	res->open_ms = (now_s() - t) * 1e3;
+	res->open_ms[r] = (now_s() - t) * 1e3;
 	if (!h)
 		return;
 	res->opened = true;
-	res->cold = read_pass(rd, h, addrs, reads, buf, &res->errors);
-	res->warm = read_pass(rd, h, addrs, reads, buf, &res->errors);
+	res->cold[r] = read_pass(rd, h, addrs, reads, buf, &res->errors);
+	res->warm[r] = read_pass(rd, h, addrs, reads, buf, &res->errors);
+	res->rounds++;
 	rd->close(h);
 }
 
@@ -226,29 +252,35 @@ static void print_why(const char *dump, const char *reader,
 static void print_row(const char *dump, const char *reader, const char *path,
 		      const struct result *r, const struct result *ours)
 {
+	double cold, warm;
 	char ratio[32] = "";
 
 	if (!r->opened) {
 		print_why(dump, reader, path, r->why);
 		return;
 	}
-	if (r != ours && ours->opened && r->cold > 0 && r->warm > 0)
+	cold = median(r->cold, r->rounds);
+	warm = median(r->warm, r->rounds);
+	if (r != ours && ours->opened && cold > 0 && warm > 0)
 		snprintf(ratio, sizeof(ratio), "%.2f / %.2f",
-			 ours->cold / r->cold, ours->warm / r->warm);
+			 median(ours->cold, ours->rounds) / cold,
+			 median(ours->warm, ours->rounds) / warm);
 	emit("%-30s %-13s %9.1f %12.0f %12.0f  %s\n", dump, reader,
-	     r->open_ms, r->cold, r->warm, ratio[0] ? ratio : "-");
+	     median(r->open_ms, r->rounds), cold, warm,
+	     ratio[0] ? ratio : "-");
 	if (r->errors)
-		emit("%-30s %-13s %llu of the reads failed\n", "", "",
-		     (unsigned long long)r->errors);
+		emit("%-30s %-13s %llu reads failed per round\n", "", "",
+		     (unsigned long long)(r->errors / r->rounds));
 }
 
-static void bench_dump(const char *path, size_t reads,
+static void bench_dump(const char *path, size_t reads, unsigned rounds,
 		       uint64_t seed)
 {
 	struct bench_runs runs = { 0 };
 	struct result res[NREADERS] = { { 0 } };
 	const struct bench_reader *from = find_pages(path, &runs);
 	uint64_t *addrs = from ? draw_addresses(&runs, reads, seed) : NULL;
+	unsigned round;
 	size_t i;
 
 	if (!addrs) {
@@ -256,8 +288,9 @@ static void bench_dump(const char *path, size_t reads,
 		     short_name(path));
 		goto out;
 	}
-	for (i = 0; i < NREADERS; i++)
-		run_reader(readers[i], path, addrs, reads, &res[i]);
+	for (round = 0; round < rounds; round++)
+		for (i = 0; i < NREADERS; i++)
+			run_reader(readers[i], path, addrs, reads, &res[i]);
 	for (i = 0; i < NREADERS; i++)
 		print_row(i ? "" : short_name(path), readers[i]->name, path,
 			  &res[i], &res[0]);
@@ -271,39 +304,43 @@ out:
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench-read [-n READS] [-s SEED] [-o RESULTS] DUMP...\n");
+	fprintf(stderr, "usage: bench-read [-n READS] [-r ROUNDS] [-s SEED] "
+		"[-o RESULTS] DUMP...\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	size_t reads = 200000;
+	unsigned rounds = 3;
 	uint64_t seed = 0x6d6b64756d70ULL;
 	const char *results = NULL;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "n:s:o:")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:s:o:")) != -1) {
 		switch (c) {
 		case 'n': reads = strtoul(optarg, NULL, 0); break;
+		case 'r': rounds = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'o': results = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind == argc || reads == 0)
+	if (optind == argc || reads == 0 || !rounds || rounds > MAX_ROUNDS)
 		usage();
 	if (results && !(results_file = fopen(results, "w"))) {
 		fprintf(stderr, "bench-read: %s: %s\n", results, strerror(errno));
 		return 1;
 	}
-	emit("random %u-byte physical reads, %zu per pass, seed 0x%llx\n"
+	emit("random %u-byte physical reads, %zu per pass, seed 0x%llx; "
+	     "median of %u rounds\n"
 	     "ratio = ours / theirs in reads/s (cold / warm): above 1, "
 	     "mkdump is faster\n\n", READ_SIZE, reads,
-	     (unsigned long long)seed);
+	     (unsigned long long)seed, rounds);
 	emit("%-30s %-13s %9s %12s %12s  %s\n", "dump", "reader", "open ms",
 	     "reads/s cold", "reads/s warm", "ratio");
 	for (i = optind; i < argc; i++)
-		bench_dump(argv[i], reads, seed);
+		bench_dump(argv[i], reads, rounds, seed);
 	if (results_file && fclose(results_file) != 0)
 		return 1;
 	return 0;

@@ -2,7 +2,7 @@
 # its peers (today libkdumpfile) on the same dumps, as ratios.
 #
 #   make bench [BENCH_DUMPS="a.elf b.kdump"] [BENCH_READS=200000]
-#              [GUEST_OUT=/path/to/guest/output]
+#              [BENCH_ROUNDS=3] [GUEST_OUT=/path/to/guest/output]
 #
 # Prints a table and writes it to $(BUILD)/bench/results.txt.  A dump
 # that is missing is skipped with a note; a reader that cannot open a
@@ -11,6 +11,7 @@
 BENCH_DUMPS ?= $(addprefix $(GUEST_OUT)/,panic/vmcore panic/md-l-d31.kdump \
 	panic/md-c-d0.kdump l4/qemu-kdump-zlib.flat l4/qemu.elf)
 BENCH_READS ?= 200000
+BENCH_ROUNDS ?= 3
 BENCH_DIR := $(BUILD)/bench
 BENCH_BIN := $(BENCH_DIR)/bench-read
 BENCH_SRCS := $(wildcard bench/*.c)
@@ -29,6 +30,7 @@ bench: $(BENCH_BIN)
 	if [ -z "$$dumps" ]; then \
 		echo "bench: none of BENCH_DUMPS exists; make guest-dumps" \
 		     "or set GUEST_OUT or BENCH_DUMPS"; exit 1; fi; \
-	$(BENCH_BIN) -n $(BENCH_READS) -o $(BENCH_DIR)/results.txt $$dumps
+	$(BENCH_BIN) -n $(BENCH_READS) -r $(BENCH_ROUNDS) \
+		-o $(BENCH_DIR)/results.txt $$dumps
 
 .PHONY: bench
