@@ -55,6 +55,10 @@ fuzz_for() {
 		"$FUZZ_DIR/corpus/$t" "$FUZZ_DIR/seeds/$t" > "$log" 2>&1
 }
 
+corpus_size() {
+	find "$FUZZ_DIR/corpus/$1" -type f | wc -l
+}
+
 stat_of() {
 	sed -n "s/^stat::$1: *//p" "$2" | tail -n 1
 }
@@ -78,8 +82,7 @@ smoke_target() {
 	make_dict "$t"
 	if fuzz_for "$t" "${FUZZ_SMOKE_TIME:-15}" "$log"; then
 		pass "$t: $(stat_of number_of_executed_units "$log") inputs" \
-		     "in ${FUZZ_SMOKE_TIME:-15} s, $(ls "$FUZZ_DIR/corpus/$t" |
-		     wc -l) in the corpus"
+		     "in ${FUZZ_SMOKE_TIME:-15} s, $(corpus_size "$t") in the corpus"
 	else
 		fail "$t: the fuzzer found a problem"
 		report_crash "$t" "$log"
@@ -104,7 +107,7 @@ long_target() {
 	if fuzz_for "$t" "${FUZZ_TIME:-600}" "$log" ${FUZZ_ARGS:-}; then
 		echo "fuzz: $t: $(stat_of number_of_executed_units "$log")" \
 		     "inputs, $(stat_of peak_rss_mb "$log") MB peak," \
-		     "$(ls "$FUZZ_DIR/corpus/$t" | wc -l) in the corpus," \
+		     "$(corpus_size "$t") in the corpus," \
 		     "nothing found"
 	else
 		report_crash "$t" "$log"
