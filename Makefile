@@ -29,6 +29,10 @@ ifeq ($(SANITIZE),1)
 BUILD ?= build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
+# Leaks count, the first report stops the program, and its exit code (86)
+# is one no test expects.
+export ASAN_OPTIONS ?= detect_leaks=1:halt_on_error=1:exitcode=86
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1:exitcode=86
 else
 BUILD ?= build
 SAN_FLAGS :=

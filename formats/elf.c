@@ -9,7 +9,9 @@
  * p_filesz were left out by the producer; ELF does not say whether they
  * were zero or filtered, so we say "filtered, reason unknown" rather than
  * pretend they are zero.  A segment that reaches past the end of the
- * file was cut short: those pages are lost.
+ * file was cut short: those pages are lost.  A PT_LOAD with no physical
+ * address (p_paddr -1, makedumpfile's NOT_PADDR, or anything from 2^63
+ * up) is not RAM we can address and is left out.
  *
  * ELF headers are two fixed structs; we read them with the bounded cursor
  * (not libelf, whose memory images must hold the whole header area).
@@ -27,6 +29,7 @@
 #define EF_INCOMPLETE 0x1	/* makedumpfile: dump not finished */
 #define MAX_PHDRS (1u << 22)	/* 4M segments: far beyond any real dump */
 #define MAX_NOTES (64u << 20)
+#define MAX_PADDR (1ULL << 63)	/* so pfn * page_size never wraps */
 
 struct segment {
 	uint64_t paddr, memsz;
@@ -158,10 +161,9 @@ static struct mkd_error *add_load(struct mkd_dump *dump, struct elf_dump *e,
 	uint64_t fsize = dump->files[0]->size, end;
 	struct segment *s;
 
-	if (v[4] == 0)
+	if (v[4] == 0 || v[2] >= MAX_PADDR)
 		return NULL;
-	if (mkd_add_overflows(v[2], v[4], &end) ||
-	    mkd_add_overflows(v[0], v[3], &end))
+	if (v[4] > MAX_PADDR - v[2] || mkd_add_overflows(v[0], v[3], &end))
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"PT_LOAD at 0x%llx wraps around",
 					(unsigned long long)v[2]);
@@ -199,6 +201,8 @@ static void segments_normalize(struct elf_dump *e)
 {
 	size_t i, out = 0;
 
+	if (!e->nsegs)
+		return;		/* segs is NULL: qsort must not see it */
 	qsort(e->segs, e->nsegs, sizeof(*e->segs), seg_cmp);
 	for (i = 0; i < e->nsegs; i++) {
 		struct segment s = e->segs[i];

@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "cache.h"
+#include "sanitizer.h"
 
 #define NIL UINT32_MAX
+#define NO_PFN UINT64_MAX	/* an entry that holds no page (pfns are < 2^52) */
 
 static size_t slot_of(const struct mkd_page_cache *c, uint64_t pfn)
 {
@@ -18,7 +20,13 @@ void mkd_cache_init(struct mkd_page_cache *c, size_t page_size)
 {
 	memset(c, 0, sizeof(*c));
 	c->page_size = page_size;
+	c->stride = page_size + MKD_REDZONE;
 	c->head = NIL;
+}
+
+static uint8_t *page_of(const struct mkd_page_cache *c, uint32_t i)
+{
+	return c->data + (size_t)i * c->stride;
 }
 
 void mkd_cache_deinit(struct mkd_page_cache *c)
@@ -31,16 +39,16 @@ void mkd_cache_deinit(struct mkd_page_cache *c)
 
 bool mkd_cache_resize(struct mkd_page_cache *c, size_t capacity)
 {
-	size_t page_size = c->page_size, table_size = 1;
+	size_t table_size = 1;
 
 	mkd_cache_deinit(c);
 	if (capacity == 0)
 		return true;
-	if (capacity >= NIL / 4 || capacity > SIZE_MAX / page_size)
+	if (capacity >= NIL / 4 || capacity > SIZE_MAX / c->stride)
 		return false;
 	while (table_size < capacity * 2)
 		table_size *= 2;
-	c->data = malloc(capacity * page_size);
+	c->data = malloc(capacity * c->stride);
 	c->entries = calloc(capacity, sizeof(*c->entries));
 	c->table = calloc(table_size, sizeof(*c->table));
 	if (!c->data || !c->entries || !c->table) {
@@ -49,6 +57,7 @@ bool mkd_cache_resize(struct mkd_page_cache *c, size_t capacity)
 	}
 	c->capacity = capacity;
 	c->table_size = table_size;
+	mkd_poison(c->data, capacity * c->stride);	/* no page in use */
 	return true;
 }
 
@@ -126,7 +135,7 @@ const uint8_t *mkd_cache_lookup(struct mkd_page_cache *c, uint64_t pfn)
 		lru_unlink(c, i);
 		lru_push_front(c, i);
 	}
-	return c->data + (size_t)i * c->page_size;
+	return page_of(c, i);
 }
 
 uint8_t *mkd_cache_insert(struct mkd_page_cache *c, uint64_t pfn)
@@ -145,11 +154,34 @@ uint8_t *mkd_cache_insert(struct mkd_page_cache *c, uint64_t pfn)
 	} else {
 		i = c->entries[c->head].prev;	/* least recently used */
 		lru_unlink(c, i);
-		table_delete(c, table_find(c, c->entries[i].pfn));
+		if (c->entries[i].pfn != NO_PFN)
+			table_delete(c, table_find(c, c->entries[i].pfn));
 		s = table_find(c, pfn);
 	}
 	c->entries[i].pfn = pfn;
 	c->table[s] = i + 1;
 	lru_push_front(c, i);
-	return c->data + (size_t)i * c->page_size;
+	mkd_unpoison(page_of(c, i), c->page_size);
+	return page_of(c, i);
+}
+
+void mkd_cache_drop(struct mkd_page_cache *c, uint64_t pfn)
+{
+	size_t s;
+	uint32_t i;
+
+	if (!c->capacity)
+		return;
+	s = table_find(c, pfn);
+	if (!c->table[s])
+		return;
+	i = c->table[s] - 1;
+	table_delete(c, s);
+	c->entries[i].pfn = NO_PFN;
+	mkd_poison(page_of(c, i), c->page_size);
+	/* Make it the least recently used: the next insert takes it. */
+	lru_unlink(c, i);
+	lru_push_front(c, i);
+	if (c->entries[i].next != i)
+		c->head = c->entries[i].next;
 }

@@ -23,7 +23,8 @@ struct mkd_page_cache {
 	size_t capacity;	/* pages; 0 = disabled */
 	size_t count;
 	size_t page_size;
-	uint8_t *data;		/* capacity pages */
+	size_t stride;		/* page_size plus a redzone under ASan */
+	uint8_t *data;		/* capacity pages, stride apart */
 	struct mkd_cache_entry *entries;
 	uint32_t *table;	/* hash slot -> entry index + 1, 0 empty */
 	size_t table_size;	/* power of two */
@@ -38,5 +39,7 @@ void mkd_cache_deinit(struct mkd_page_cache *c);
 const uint8_t *mkd_cache_lookup(struct mkd_page_cache *c, uint64_t pfn);
 /* Room for pfn's page (evicting the oldest); NULL if the cache is off. */
 uint8_t *mkd_cache_insert(struct mkd_page_cache *c, uint64_t pfn);
+/* Forget pfn's page (one that could not be filled); its room goes first. */
+void mkd_cache_drop(struct mkd_page_cache *c, uint64_t pfn);
 
 #endif /* MKD_CACHE_H */

@@ -58,7 +58,8 @@ static struct mkd_error *copy_bytes(void **dst, size_t *dst_len,
 
 	if (!p)
 		return &mkd_enomem;
-	memcpy(p, src, len);
+	if (len)	/* src may be NULL then: a dump without notes */
+		memcpy(p, src, len);
 	p[len] = '\0';
 	free(*dst);
 	*dst = p;

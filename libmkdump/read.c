@@ -15,8 +15,10 @@ MKD_EXPORT struct mkd_error *mkd_page_state(struct mkd_dump *dump,
 	run->pfn = pfn;
 	run->count = 1;
 	if (pfn >= dump->max_pfn) {
+		/* Everything to the end of the pfn space (a run is never 0). */
 		run->state = MKD_PAGE_NOT_DUMPED;
-		run->count = UINT64_MAX - pfn;
+		if (pfn < UINT64_MAX)
+			run->count = UINT64_MAX - pfn;
 		return NULL;
 	}
 	err = dump->ops->page_state(dump, pfn, run);

@@ -52,3 +52,5 @@ check-guest: $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/run.sh
 
 .PHONY: check check-extra check-guest
+
+include tests/fuzz/fuzz.mk

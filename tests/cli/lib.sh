@@ -9,6 +9,12 @@ T_FAILED=0
 T_SKIPPED=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mkd-test.XXXXXX")
 trap 'rm -rf "$T_TMP"' EXIT
+# A sanitizer report (make check SANITIZE=1) fails the script whatever the
+# exit code of the command that made it: stderr is copied to a file that
+# finish searches, and expect_rc searches each command's own.
+SAN_REPORT='ERROR: (Address|Leak)Sanitizer|runtime error:|Sanitizer: '
+exec 3>&2 2> >(tee -a "$T_TMP/stderr" >&3)
+T_TEE=$!
 
 pass() { T_PASSED=$((T_PASSED + 1)); echo "ok    $*"; }
 fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL  $*"; }
@@ -20,21 +26,29 @@ expect_rc() {
 	shift 2
 	"$@" > "$T_TMP/out" 2> "$T_TMP/err"
 	rc=$?
-	if [ "$rc" = "$want" ]; then
+	if grep -qE "$SAN_REPORT" "$T_TMP/err"; then
+		fail "$what: sanitizer report:" \
+		     "$(grep -m1 -E "$SAN_REPORT" "$T_TMP/err")"
+	elif [ "$rc" = "$want" ]; then
 		pass "$what"
 	else
 		fail "$what (exit $rc, wanted $want): $(head -c 300 "$T_TMP/err")"
 	fi
 }
 
-# gen FORMAT OUT <<SPEC: write a synthetic dump.
+# gen FORMAT OUT <<SPEC: write a synthetic dump (a failure is one).
 gen() {
 	cat > "$T_TMP/spec"
-	"$GEN" "$1" "$T_TMP/spec" "$2"
+	"$GEN" "$1" "$T_TMP/spec" "$2" || fail "gen-dump $1 $(basename "$2")"
 }
 
 finish() {
 	local name=$1
+	exec 2>&3
+	wait "$T_TEE" 2>/dev/null
+	if grep -qE "$SAN_REPORT" "$T_TMP/stderr"; then
+		fail "sanitizer reports on stderr (above)"
+	fi
 	echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
 	mkdir -p "$BUILD/tests"
 	echo "$name $T_PASSED $T_FAILED $T_SKIPPED" >> "$BUILD/tests/results"

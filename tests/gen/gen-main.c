@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 	struct gen_spec spec;
 	char err[256], *text;
 	FILE *out;
-	int rc;
+	int rc = 1;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: gen-dump FORMAT SPEC-FILE OUT\n");
@@ -47,20 +47,22 @@ int main(int argc, char **argv)
 	}
 	if (gen_spec_parse(text, &spec, err, sizeof(err)) < 0) {
 		fprintf(stderr, "gen-dump: %s: %s\n", argv[2], err);
-		return 1;
+		goto out_free_text;
 	}
 	out = fopen(argv[3], "wb");
 	if (!out) {
 		perror(argv[3]);
-		return 1;
+		goto out_free_spec;
 	}
 	rc = gen_write_path(argv[1], &spec, out, argv[3], err, sizeof(err));
 	if (fclose(out) != 0 || rc < 0) {
 		fprintf(stderr, "gen-dump: %s: %s\n", argv[3],
 			rc < 0 ? err : "write error");
-		return 1;
+		rc = 1;
 	}
+out_free_spec:
 	gen_spec_free(&spec);
+out_free_text:
 	free(text);
-	return 0;
+	return rc;
 }

@@ -122,9 +122,10 @@ int gen_spec_parse(const char *text, struct gen_spec *s, char *err,
 		for (w[0] = strtok_r(line, " \t", &wsave); w[n] && n < 7;)
 			w[++n] = strtok_r(NULL, " \t", &wsave);
 		if (n && parse_line(s, w, n) < 0) {
-			free(copy);
+			fail(err, errlen, lineno, "cannot use '%s'", w[0]);
+			free(copy);	/* w[0] points into it */
 			gen_spec_free(s);
-			return fail(err, errlen, lineno, "cannot use '%s'", w[0]);
+			return -1;
 		}
 	}
 	free(copy);

@@ -170,6 +170,35 @@ START_TEST(elf_hostile_headers)
 }
 END_TEST
 
+/*
+ * p_paddr -1 (NOT_PADDR) is not RAM: left out, the rest opens.  A segment
+ * that runs past 2^63 is corrupt (pfns past it would wrap).
+ */
+START_TEST(elf_segments_without_physical_address)
+{
+	char *path = unit_gen("elf", "cpus 0\nram 0 2000\nram 4000 5000\n",
+			      "paddr.elf");
+	const uint64_t paddr_off = 64 + 56 + 24;	/* phdr 1: a PT_LOAD */
+	uint64_t v = UINT64_MAX;
+	struct mkd_dump *dump;
+	struct mkd_error *err;
+	int fd = open(path, O_RDWR);
+
+	ck_assert_int_eq(pwrite(fd, &v, 8, (off_t)paddr_off), 8);
+	dump = unit_open(path);
+	ck_assert_uint_eq(mkd_dump_ram_range_count(dump), 1);
+	ck_assert_uint_eq(mkd_dump_max_pfn(dump), 5);
+	mkd_dump_destroy(dump);
+	v = 0x7ffffffffffff000ULL;	/* 0x2000 bytes from here pass 2^63 */
+	ck_assert_int_eq(pwrite(fd, &v, 8, (off_t)paddr_off), 8);
+	close(fd);
+	err = mkd_dump_open(path, NULL, &dump);
+	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_CORRUPT);
+	mkd_error_destroy(err);
+	free(path);
+}
+END_TEST
+
 START_TEST(not_a_dump)
 {
 	char path[512];
@@ -199,6 +228,7 @@ static Suite *elf_suite(void)
 	tcase_add_test(tc, elf32_and_pn_xnum);
 	tcase_add_test(tc, elf_truncated_loses_only_the_tail);
 	tcase_add_test(tc, elf_hostile_headers);
+	tcase_add_test(tc, elf_segments_without_physical_address);
 	tcase_add_test(tc, not_a_dump);
 	suite_add_tcase(s, tc);
 	return s;
