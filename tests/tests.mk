@@ -17,7 +17,7 @@ check: deps
 	@status=0; \
 	BUILD=$(BUILD) tests/run-unit.sh || status=1; \
 	BUILD=$(BUILD) tests/cli/run.sh || status=1; \
-	$(MAKE) --no-print-directory check-extra || status=1; \
+	$(MAKE) --no-print-directory -k check-extra || status=1; \
 	tests/summary.sh $(RESULTS) || status=1; \
 	exit $$status
 

@@ -72,7 +72,8 @@ check_mutated() {
 		truth mutated "$n" "$mut" "$elf" "$T_TMP/m.kdump"
 		rm -f "$T_TMP/m.kdump" "$T_TMP/m31.elf"
 	done
-	grep -q 'cache-private 11 user 550 free [0-9]* hwpoison 1 offline 1$' "$T_TMP/truth" \
+	# Counts vary with each boot of the guest; every class must be there.
+	grep -qE 'cache [1-9][0-9]* cache-private [1-9][0-9]* user [1-9][0-9]* free [1-9][0-9]* hwpoison [1-9][0-9]* offline [1-9][0-9]*$' "$T_TMP/truth" \
 		&& pass "the mutated dump has every class at level 31" \
 		|| fail "the mutated dump lacks a class: $(head -n 1 "$T_TMP/truth")"
 	rm -f "$mut"
