@@ -360,7 +360,8 @@ static struct mkd_error *build_index(struct mkd_file *f, struct flat *fl,
 	free(s.buf);
 	if (err)
 		return err;
-	qsort(fl->ext, fl->n, sizeof(*fl->ext), ext_cmp);
+	if (fl->n > 1)	/* with none, ext is NULL: qsort must not see it */
+		qsort(fl->ext, fl->n, sizeof(*fl->ext), ext_cmp);
 	if (!overlapping(fl))
 		return NULL;
 	if (!exact) {
