@@ -193,8 +193,40 @@ MKD_EXPORT bool mkd_dump_crash_time(const struct mkd_dump *dump,
 	return dump->has_crash_time;
 }
 
-MKD_EXPORT bool mkd_dump_panic_cpu(const struct mkd_dump *dump, uint32_t *cpu)
+/*
+ * Where the format does not record it, the kernel does: panic() and
+ * crash_kexec() claim the int panic_cpu (kernel/panic.c, kexec_core.c)
+ * with their CPU number before the capture kernel starts; it is -1
+ * (PANIC_CPU_INVALID) in a live dump.
+ */
+#define MAX_PANIC_CPU 8192
+
+static void panic_cpu_from_kernel(struct mkd_dump *dump)
 {
+	struct mkd_symbol sym;
+	struct mkd_error *err;
+	uint8_t raw[4];
+	int32_t cpu;
+
+	dump->panic_cpu_looked = true;
+	err = mkd_symbol_lookup_name(dump, "panic_cpu", &sym);
+	if (!err)
+		err = mkd_read_virt(dump, sym.address, raw, sizeof(raw), NULL);
+	if (err) {
+		mkd_error_destroy(err);
+		return;
+	}
+	cpu = (int32_t)mkd_le32(raw);
+	if (cpu >= 0 && cpu < MAX_PANIC_CPU) {
+		dump->panic_cpu = (uint32_t)cpu;
+		dump->has_panic_cpu = true;
+	}
+}
+
+MKD_EXPORT bool mkd_dump_panic_cpu(struct mkd_dump *dump, uint32_t *cpu)
+{
+	if (!dump->has_panic_cpu && !dump->panic_cpu_looked)
+		panic_cpu_from_kernel(dump);
 	if (dump->has_panic_cpu)
 		*cpu = dump->panic_cpu;
 	return dump->has_panic_cpu;

@@ -160,6 +160,7 @@ struct mkd_dump {
 	bool has_crash_time;
 	uint32_t panic_cpu;
 	bool has_panic_cpu;
+	bool panic_cpu_looked;		/* the kernel's panic_cpu was read */
 	char *panic_string;		/* mkd_dump_set_panic_string() */
 	struct mkd_range *ram;		/* mkd_dump_add_ram() */
 	size_t nram, ram_cap;

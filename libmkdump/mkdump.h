@@ -114,8 +114,12 @@ bool mkd_dump_incomplete(const struct mkd_dump *dump);
 const char *mkd_dump_kernel_release(const struct mkd_dump *dump);
 /* Crash time in seconds since the epoch; false if unknown. */
 bool mkd_dump_crash_time(const struct mkd_dump *dump, int64_t *secs);
-/* CPU that panicked; false if unknown. */
-bool mkd_dump_panic_cpu(const struct mkd_dump *dump, uint32_t *cpu);
+/*
+ * CPU that panicked; false if unknown.  From the format's header where it
+ * records one, else from the kernel's panic_cpu variable (which needs
+ * the kernel's symbols: the first call may read them).
+ */
+bool mkd_dump_panic_cpu(struct mkd_dump *dump, uint32_t *cpu);
 /*
  * The panic message the producer recorded (LKCD's header has one), or NULL
  * when the format has none.  Printable ASCII, tabs and newlines; any other

@@ -23,9 +23,22 @@ if [ -e "$panic/vmcore" ]; then
 			fail "$f: CPU $cpu pid $pid: $(cat "$T_TMP/err") $(jq -c ".[$cpu]" "$T_TMP/regs.json" 2>/dev/null)"
 		fi
 	done
+	for f in vmcore md-c-d31.kdump md-l-d31.flat md-E-d31.elf; do
+		[ -e "$panic/$f" ] || continue
+		"$CTL" info --json "$panic/$f" 2> "$T_TMP/err" |
+			jq -e --argjson c "$cpu" '.panic_cpu == $c' > /dev/null \
+			&& pass "$f: info names CPU $cpu as the panic CPU" \
+			|| fail "$f: info names CPU $cpu as the panic CPU: $(cat "$T_TMP/err")"
+	done
 else
 	skip "$panic/vmcore: not generated"
 fi
+for dir in "$GUEST_OUT/l4" "$GUEST_OUT/l5"; do
+	[ -e "$dir/qemu.elf" ] || continue
+	"$CTL" info --json "$dir/qemu.elf" | jq -e '.panic_cpu == null' > /dev/null \
+		&& pass "$dir/qemu.elf: a live dump has no panic CPU" \
+		|| fail "$dir/qemu.elf: a live dump has no panic CPU"
+done
 
 for dir in "$GUEST_OUT/l4" "$GUEST_OUT/l5"; do
 	[ -e "$dir/qemu.elf" ] || { skip "$dir/qemu.elf: not generated"; continue; }
