@@ -89,11 +89,15 @@ $(STLIB): $(LIB_OBJS)
 $(CTL): $(CTL_OBJS) $(STLIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(STLIB) $(LIB_LIBS)
 
+# The .pc names the install prefix: made again at install time, so
+# "make; make install PREFIX=/x" does not install a stale one.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	-e 's|@LIBS@|$(LIB_LIBS)|' libmkdump/libmkdump.pc.in
+
 $(PC): libmkdump/libmkdump.pc.in Makefile
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
-	    -e 's|@LIBS@|$(LIB_LIBS)|' $< > $@
+	$(PC_SED) > $@
 
 $(GEN): $(GEN_MAIN_OBJ) $(GEN_OBJS) $(STLIB)
 	@mkdir -p $(@D)
@@ -129,7 +133,7 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmkdump.so
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libmkdump.a
 	install -m 644 libmkdump/mkdump.h $(DESTDIR)$(INCLUDEDIR)/mkdump.h
-	install -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/libmkdump.pc
+	$(PC_SED) > $(DESTDIR)$(PKGCONFIGDIR)/libmkdump.pc
 	install -m 644 doc/mkdumpctl.8 $(DESTDIR)$(MANDIR)/man8/mkdumpctl.8
 
 # Debian packages for building, testing and the real-kernel test bed.

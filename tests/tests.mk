@@ -16,7 +16,7 @@ check: deps
 	@mkdir -p $(BUILD)/tests && : > $(RESULTS)
 	@status=0; \
 	BUILD=$(BUILD) tests/run-unit.sh || status=1; \
-	BUILD=$(BUILD) tests/cli/run.sh || status=1; \
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/cli/run.sh || status=1; \
 	$(MAKE) --no-print-directory -k check-extra || status=1; \
 	tests/summary.sh $(RESULTS) || status=1; \
 	exit $$status
