@@ -627,7 +627,9 @@ static struct mkd_error *describe(struct mkd_dump *dump, struct kdump *k)
 
 	dump->page_size = h->block_size;
 	dump->max_pfn = h->max_pfn;
-	dump->dump_level = h->dump_level;
+	/* makedumpfile's levels are 0-31; anything else says nothing. */
+	dump->dump_level = h->dump_level >= 0 && h->dump_level <= 31 ?
+			   h->dump_level : -1;
 	if (!strncmp(machine, "x86_64", UTS_LEN))
 		dump->arch = MKD_ARCH_X86_64;
 	if (h->tv_sec > 0) {
