@@ -67,7 +67,10 @@ struct mkd_open_options {
 	uint64_t reserved[6];
 };
 
-/* Open one dump file; the format is found from the content. */
+/*
+ * Open one dump file; the format is found from the content.  On failure
+ * *ret is set to NULL.
+ */
 struct mkd_error *mkd_dump_open(const char *path,
 				const struct mkd_open_options *opts,
 				struct mkd_dump **ret);

@@ -169,6 +169,7 @@ mkd_dump_open_files(const char *const *paths, size_t n,
 	struct mkd_dump *dump = NULL;
 	size_t i;
 
+	*ret = NULL;
 	if (n == 0)
 		return mkd_error_create(MKD_ERR_INVALID, "no dump file given");
 	err = dump_alloc(n, &dump);
@@ -204,6 +205,7 @@ mkd_dump_open_fd(int fd, const char *name,
 	struct mkd_error *err;
 	struct mkd_dump *dump = NULL;
 
+	*ret = NULL;
 	err = dump_alloc(1, &dump);
 	if (err)
 		return err;

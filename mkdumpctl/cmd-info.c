@@ -216,8 +216,8 @@ static int describe(char **paths, int n, bool json_out, struct json *j,
 		    bool first)
 {
 	struct info in = { .path = paths[0] };
+	struct mkd_dump *dump = NULL;
 	struct mkd_error *err;
-	struct mkd_dump *dump;
 
 	err = ctl_open(paths, n, &dump);
 	if (!err)
