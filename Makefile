@@ -39,9 +39,9 @@ export GUEST_OUT
 HAVE_SNAPPY := $(shell printf '\#include <snappy-c.h>\n' | \
 	$(CC) -E - >/dev/null 2>&1 && echo yes)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-LIB_LIBS := -lz -llzo2 -lzstd $(if $(HAVE_SNAPPY),-lsnappy)
+LIB_LIBS := -lz -llzo2 -lzstd -lxxhash -pthread $(if $(HAVE_SNAPPY),-lsnappy)
 
-ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) $(SAN_FLAGS) \
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) $(SAN_FLAGS) -pthread \
 	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilibmkdump
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
@@ -130,7 +130,7 @@ install: all
 
 # Debian packages for building, testing and the real-kernel test bed.
 DEPS := gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev \
-	libzstd-dev libsnappy-dev libreadline-dev check clang \
+	libzstd-dev libxxhash-dev libsnappy-dev libreadline-dev check clang \
 	libclang-rt-14-dev libkdumpfile-dev jq $(GUEST_DEPS)
 
 # check and demo install what is missing first (as root), so the README's
