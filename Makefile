@@ -53,15 +53,18 @@ CTL_SRCS := $(wildcard mkdumpctl/*.c)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
-GEN_SRCS := $(filter-out tests/gen/gen-main.c,$(wildcard tests/gen/*.c))
+GEN_SRCS := $(filter-out tests/gen/gen-main.c tests/gen/cmp-dumps.c,\
+	$(wildcard tests/gen/*.c))
 GEN_OBJS := $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 GEN_MAIN_OBJ := $(BUILD)/obj/tests/gen/gen-main.o
+CMP_OBJ := $(BUILD)/obj/tests/gen/cmp-dumps.o
 
 SHLIB := $(BUILD)/$(SONAME)
 STLIB := $(BUILD)/libmkdump.a
 CTL := $(BUILD)/mkdumpctl
 UNIT := $(BUILD)/tests/unit-tests
 GEN := $(BUILD)/tests/gen-dump
+CMP := $(BUILD)/tests/cmp-dumps
 PC := $(BUILD)/libmkdump.pc
 
 all: $(SHLIB) $(STLIB) $(CTL) $(PC)
@@ -94,6 +97,10 @@ $(PC): libmkdump/libmkdump.pc.in Makefile
 $(GEN): $(GEN_MAIN_OBJ) $(GEN_OBJS) $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(GEN_MAIN_OBJ) $(GEN_OBJS) $(STLIB) $(LIB_LIBS)
+
+$(CMP): $(CMP_OBJ) $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMP_OBJ) $(STLIB) $(LIB_LIBS)
 
 $(UNIT): $(UNIT_OBJS) $(GEN_OBJS) $(STLIB)
 	@mkdir -p $(@D)
@@ -156,4 +163,4 @@ distclean:
 .PHONY: all demo install deps clean distclean
 
 -include $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
-	$(GEN_OBJS:.o=.d) $(GEN_MAIN_OBJ:.o=.d)
+	$(GEN_OBJS:.o=.d) $(GEN_MAIN_OBJ:.o=.d) $(CMP_OBJ:.o=.d)

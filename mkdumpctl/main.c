@@ -14,6 +14,8 @@ static const struct ctl_command commands[] = {
 	{ "verify", cmd_verify, "read every page; report damage and gaps" },
 	{ "extract", cmd_extract, "write vmcoreinfo, notes or the kernel log" },
 	{ "read", cmd_read, "write raw memory at a physical or virtual address" },
+	{ "capture", cmd_capture, "save a crashed kernel's memory as an mkd dump" },
+	{ "convert", cmd_convert, "write a dump in another format" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

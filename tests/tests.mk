@@ -5,7 +5,7 @@
 RESULTS := $(BUILD)/tests/results
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT) $(GEN)
+	@$(MAKE) --no-print-directory all $(UNIT) $(GEN) $(CMP)
 	@mkdir -p $(BUILD)/tests && : > $(RESULTS)
 	@status=0; \
 	BUILD=$(BUILD) tests/run-unit.sh || status=1; \
