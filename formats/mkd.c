@@ -207,7 +207,8 @@ static struct mkd_error *end_decode(struct mkd_dump *dump,
 		mkd_dir_entry_decode(p, &r->segs[i].d);
 	r->end_pfn = r->nsegs ? r->segs[r->nsegs - 1].d.end_pfn : 0;
 	dump->max_pfn = eh.max_pfn;
-	if (!directory_ok(r) || eh.max_pfn < r->end_pfn)
+	if (!directory_ok(r) || eh.max_pfn < r->end_pfn ||
+	    eh.max_pfn > (UINT64_MAX >> __builtin_ctz(r->h.page_size)))
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"the segment directory is inconsistent");
 	return sections_decode(r, p, eh.nsections);
@@ -510,8 +511,10 @@ static struct mkd_error *set_capture(struct mkd_dump *dump, const char *p,
 		if (eq) {
 			capture_value(dump, p, (size_t)(eq - p), eq + 1,
 				      (size_t)(eol - eq - 1));
+			/* The kernel's own OSRELEASE wins over the copy. */
 			if ((size_t)(eq - p) == 7 && !memcmp(p, "release", 7) &&
-			    !dump->release) {
+			    !dump->release &&
+			    !mkd_vmcoreinfo_get(dump, "OSRELEASE")) {
 				struct mkd_error *err = mkd_dump_set_release(
 					dump, eq + 1, (size_t)(eol - eq - 1));
 
@@ -547,17 +550,21 @@ static const char *section_name(uint32_t type)
 		[MKD_SECTION_NOTES] = "notes",
 		[MKD_SECTION_MEMORY_MAP] = "memory map",
 		[MKD_SECTION_CAPTURE] = "capture",
+		[MKD_SECTION_SUMMARY] = "summary",
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ?
 	       names[type] : "?";
 }
 
-/* The first section of each type this reader uses; others are skipped. */
+/*
+ * The first section of each type this reader knows is read and checked
+ * (the summary only checked); other types are skipped unread.
+ */
 static struct mkd_error *read_sections(struct mkd_dump *dump,
 				       struct mkd_reader *r)
 {
-	bool seen[MKD_SECTION_CAPTURE + 1] = { false };
+	bool seen[MKD_SECTION_SUMMARY + 1] = { false };
 	struct mkd_error *err = NULL;
 	size_t i;
 
@@ -566,7 +573,7 @@ static struct mkd_error *read_sections(struct mkd_dump *dump,
 		struct mkd_record rec;
 		uint8_t *buf = NULL;
 
-		if (s->type > MKD_SECTION_CAPTURE || !s->type || seen[s->type])
+		if (s->type > MKD_SECTION_SUMMARY || !s->type || seen[s->type])
 			continue;
 		seen[s->type] = true;
 		if (s->length > MAX_SECTION_BYTES)
@@ -666,11 +673,6 @@ static struct mkd_error *mkd_open(struct mkd_dump *dump)
 	if (err)
 		return mkd_error_wrap(err, "'%s'", r->f->name);
 	describe(dump, r);
-	if (dump->max_pfn > (UINT64_MAX >> __builtin_ctz(r->h.page_size)))
-		return mkd_error_create(MKD_ERR_CORRUPT,
-					"'%s': pfn 0x%llx is beyond any address",
-					r->f->name,
-					(unsigned long long)dump->max_pfn);
 	return NULL;
 }
 

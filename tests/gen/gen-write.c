@@ -9,6 +9,7 @@ static const struct {
 	gen_writer *write;
 } writers[] = {
 	{ "elf", gen_write_elf },
+	{ "mkd", gen_write_mkd },
 };
 
 int gen_write_path(const char *format, const struct gen_spec *spec,

@@ -94,5 +94,6 @@ int gen_write_path(const char *format, const struct gen_spec *spec,
 		   FILE *out, const char *path, char *err, size_t errlen);
 
 gen_writer gen_write_elf;
+gen_writer gen_write_mkd;
 
 #endif /* MKD_GEN_H */
