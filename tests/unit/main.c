@@ -69,10 +69,11 @@ static void check_page(struct mkd_dump *dump, const struct gen_spec *s,
 	enum gen_kind kind = gen_page_expect(s, pfn, want);
 
 	if (state != MKD_PAGE_PRESENT && state != MKD_PAGE_ZERO) {
-		ck_assert_msg(kind != GEN_DATA,
-			      "pfn 0x%llx is data in the spec but %s in the dump",
-			      (unsigned long long)pfn,
-			      mkd_page_state_name(state));
+		/* Not ck_assert: Check logs every call, and holes are big. */
+		if (kind == GEN_DATA)
+			ck_abort_msg("pfn 0x%llx is data in the spec but %s in the dump",
+				     (unsigned long long)pfn,
+				     mkd_page_state_name(state));
 		return;
 	}
 	ck_assert_msg(kind == GEN_DATA || kind == GEN_ZERO,
