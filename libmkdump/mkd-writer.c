@@ -25,7 +25,7 @@
 #include "mkd-pool.h"
 
 #define DEFAULT_BLOCK_PAGES 16
-#define DEFAULT_CHECKPOINT (32ULL << 20)
+#define DEFAULT_CHECKPOINT (8ULL << 20)
 #define MAX_THREADS 256
 #define MAX_PENDING_RUNS 65536
 #define MAX_PENDING_BLOCKS (1u << 20)

@@ -332,7 +332,7 @@ struct mkd_writer_options {
 	uint32_t block_pages;	/* pages per block; 0 = 16 */
 	uint32_t threads;	/* compression threads; 0, 1 = the caller's */
 	enum mkd_arch arch;	/* of the dumped kernel */
-	uint64_t checkpoint_bytes;	/* 0 = 32 MiB */
+	uint64_t checkpoint_bytes;	/* 0 = 8 MiB */
 	uint64_t reserved[6];
 };
 

@@ -11,7 +11,7 @@
 
 static const char capture_help[] =
 "usage: mkdumpctl capture [-d LEVEL] [-z CODEC[:N]] [--threads N]\n"
-"                         [--block-pages N] IN OUT\n"
+"                         [--block-pages N] [--checkpoint SIZE] IN OUT\n"
 "\n"
 "Save the memory of a crashed kernel, read from IN (/proc/vmcore in a\n"
 "capture kernel, or any dump mkdumpctl reads), as an mkd dump in OUT\n"
@@ -28,43 +28,14 @@ static const char capture_help[] =
 "                           codec's level (default: its fastest)\n"
 "  -t, --threads N          compress on N threads (default: one per CPU)\n"
 "  -b, --block-pages N      pages per compressed block (default 16)\n"
+"  -c, --checkpoint SIZE    write an index checkpoint at least every SIZE\n"
+"                           bytes of output (default 8M)\n"
 "  -h, --help               this text\n"
 "\n"
 "Progress goes to standard error when it is a terminal.\n";
 
 /* The -d bits this version can honour. */
 #define LEVELS_DONE 1
-
-unsigned ctl_default_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
-}
-
-int ctl_parse_write_option(const char *cmd, int c, const char *arg,
-			   struct ctl_write_opts *o)
-{
-	uint64_t v;
-
-	switch (c) {
-	case 'z':
-		if (ctl_parse_codec(arg, o) < 0)
-			return ctl_usage_error(cmd, "unknown codec '%s'", arg);
-		return 0;
-	case 't':
-		if (!ctl_parse_u64(arg, &v) || v == 0 || v > 256)
-			return ctl_usage_error(cmd, "bad thread count '%s'", arg);
-		o->threads = (unsigned)v;
-		return 0;
-	case 'b':
-		if (!ctl_parse_u64(arg, &v) || v == 0 || v > 65535)
-			return ctl_usage_error(cmd, "bad block size '%s'", arg);
-		o->block_pages = (uint32_t)v;
-		return 0;
-	}
-	return ctl_usage_error(cmd, "bad option");
-}
 
 static int check_level(const char *arg, int *level)
 {
@@ -89,6 +60,7 @@ int cmd_capture(int argc, char **argv)
 		{ "codec", required_argument, NULL, 'z' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "block-pages", required_argument, NULL, 'b' },
+		{ "checkpoint", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -98,7 +70,7 @@ int cmd_capture(int argc, char **argv)
 	};
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "d:z:t:b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:z:t:b:c:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(capture_help, stdout);
 			return EXIT_OK;

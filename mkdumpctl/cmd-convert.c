@@ -11,7 +11,7 @@
 
 static const char convert_help[] =
 "usage: mkdumpctl convert -f mkd [-z CODEC[:N]] [--threads N]\n"
-"                         [--block-pages N] IN OUT\n"
+"                         [--block-pages N] [--checkpoint SIZE] IN OUT\n"
 "\n"
 "Write the dump IN (any format mkdumpctl reads) as a dump of format\n"
 "FORMAT in OUT ('-' for standard output).  Every page keeps its state:\n"
@@ -22,6 +22,7 @@ static const char convert_help[] =
 "  -z, --codec CODEC[:N]    zstd (default), lzo, zlib or none\n"
 "  -t, --threads N          compress on N threads (default: one per CPU)\n"
 "  -b, --block-pages N      pages per compressed block (default 16)\n"
+"  -c, --checkpoint SIZE    an index checkpoint every SIZE of output (8M)\n"
 "  -h, --help               this text\n";
 
 int cmd_convert(int argc, char **argv)
@@ -31,6 +32,7 @@ int cmd_convert(int argc, char **argv)
 		{ "codec", required_argument, NULL, 'z' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "block-pages", required_argument, NULL, 'b' },
+		{ "checkpoint", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -41,7 +43,7 @@ int cmd_convert(int argc, char **argv)
 	const char *format = "mkd";
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "f:z:t:b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:z:t:b:c:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(convert_help, stdout);
 			return EXIT_OK;

@@ -67,6 +67,7 @@ struct ctl_write_opts {
 	int level;		/* codec level, 0 = its fast default */
 	unsigned threads;
 	uint32_t block_pages;	/* 0 = the library's default */
+	uint64_t checkpoint;	/* bytes between checkpoints, 0 = default */
 	int dump_level;		/* recorded in the dump; -1 = none */
 	bool zero_pages;	/* write all-zero pages as "zero" */
 	bool progress;		/* on standard error */

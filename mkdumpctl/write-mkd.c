@@ -263,6 +263,7 @@ static struct mkd_error *make_writer(int fd, bool regular, const char *out,
 		.block_pages = o->block_pages,
 		.threads = o->threads,
 		.arch = mkd_dump_arch(src),
+		.checkpoint_bytes = o->checkpoint,
 	};
 
 	if (o->zero_pages)
@@ -362,6 +363,43 @@ out:
 	mkd_dump_destroy(c.src);
 	free(c.buf);
 	return rc;
+}
+
+unsigned ctl_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
+}
+
+int ctl_parse_write_option(const char *cmd, int c, const char *arg,
+			   struct ctl_write_opts *o)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'z':
+		if (ctl_parse_codec(arg, o) < 0)
+			return ctl_usage_error(cmd, "unknown codec '%s'", arg);
+		return 0;
+	case 't':
+		if (!ctl_parse_u64(arg, &v) || v == 0 || v > 256)
+			return ctl_usage_error(cmd, "bad thread count '%s'", arg);
+		o->threads = (unsigned)v;
+		return 0;
+	case 'b':
+		if (!ctl_parse_u64(arg, &v) || v == 0 || v > 65535)
+			return ctl_usage_error(cmd, "bad block size '%s'", arg);
+		o->block_pages = (uint32_t)v;
+		return 0;
+	case 'c':
+		if (!ctl_parse_u64(arg, &v) || v < 4096)
+			return ctl_usage_error(cmd, "bad checkpoint interval '%s'",
+					       arg);
+		o->checkpoint = v;
+		return 0;
+	}
+	return ctl_usage_error(cmd, "bad option");
 }
 
 int ctl_parse_codec(const char *arg, struct ctl_write_opts *o)
