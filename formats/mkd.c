@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "compress.h"
 #include "mkd-layout.h"
 
 #define SCAN_CHUNK (1u << 20)
@@ -58,6 +59,7 @@ struct mkd_reader {
 	struct slot *cache;
 	size_t ncache;
 	uint64_t clock;
+	struct mkd_decompressor *dec;
 };
 
 static bool mkd_probe(const struct mkd_probe *p)
@@ -625,7 +627,7 @@ static struct mkd_error *cache_init(struct mkd_reader *r)
 	if (!r->cache)
 		return &mkd_enomem;
 	r->ncache = n;
-	return NULL;
+	return mkd_decompressor_create(&r->dec);
 }
 
 static void describe(struct mkd_dump *dump, struct mkd_reader *r)
@@ -996,8 +998,8 @@ static struct mkd_error *block_get(struct mkd_reader *r, const struct seg *s,
 	err = block_fetch(r, s, b, number);
 	mkd_file_codec_to(e->codec, &codec);
 	if (!err)
-		err = mkd_codec_decompress(codec, r->rbuf + MKD_RECORD_SIZE,
-					   e->length, slot->data, raw);
+		err = mkd_decompress(r->dec, codec, r->rbuf + MKD_RECORD_SIZE,
+				     e->length, slot->data, raw);
 	if (err)
 		return mkd_error_wrap(err, "block %llu at 0x%llx",
 				      (unsigned long long)number,
@@ -1071,6 +1073,7 @@ static void mkd_close(struct mkd_dump *dump)
 	for (i = 0; i < r->ncache; i++)
 		free(r->cache[i].data);
 	free(r->cache);
+	mkd_decompressor_destroy(r->dec);
 	free(r->segs);
 	free(r->sections);
 	free(r->rbuf);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* compress.c - compressing blocks with zlib, lzo2 and zstd (compress.h) */
+/* compress.c - codecs with state: compressing, and zstd decompressing */
 #include <stdlib.h>
 #include <lzo/lzo1x.h>
 #include <zlib.h>
@@ -137,4 +137,50 @@ struct mkd_error *mkd_compress(struct mkd_compressor *c, const void *src,
 		*out_len = len;	/* "not smaller": the caller stores it raw */
 		return NULL;
 	}
+}
+
+struct mkd_decompressor {
+	ZSTD_DCtx *zstd;
+};
+
+struct mkd_error *mkd_decompressor_create(struct mkd_decompressor **ret)
+{
+	struct mkd_decompressor *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return &mkd_enomem;
+	d->zstd = ZSTD_createDCtx();
+	if (!d->zstd) {
+		free(d);
+		return &mkd_enomem;
+	}
+	*ret = d;
+	return NULL;
+}
+
+void mkd_decompressor_destroy(struct mkd_decompressor *d)
+{
+	if (!d)
+		return;
+	ZSTD_freeDCtx(d->zstd);
+	free(d);
+}
+
+struct mkd_error *mkd_decompress(struct mkd_decompressor *d,
+				 enum mkd_codec codec, const void *src,
+				 size_t src_len, void *dst, size_t dst_len)
+{
+	size_t out;
+
+	if (codec != MKD_CODEC_ZSTD)
+		return mkd_codec_decompress(codec, src, src_len, dst, dst_len);
+	out = ZSTD_decompressDCtx(d->zstd, dst, dst_len, src, src_len);
+	if (ZSTD_isError(out))
+		return mkd_error_create(MKD_ERR_CORRUPT, "zstd: %s",
+					ZSTD_getErrorName(out));
+	if (out != dst_len)
+		return mkd_error_create(MKD_ERR_CORRUPT,
+					"zstd: decompressed to %zu bytes, expected %zu",
+					out, dst_len);
+	return NULL;
 }

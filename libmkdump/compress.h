@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * compress.h - the compressing side of the codecs (codec.c decompresses).
- * A compressor holds one codec's state and scratch memory, so each
- * writer thread has its own and none allocates per block.
+ * compress.h - codecs with state kept between blocks: compressors (one
+ * per writer thread, with the codec's scratch memory) and a decompressor
+ * (one per reader, so zstd does not build a context for every block).
+ * codec.c does the stateless decompression these fall back on.
  */
 #ifndef MKD_COMPRESS_H
 #define MKD_COMPRESS_H
@@ -26,5 +27,14 @@ void mkd_compressor_destroy(struct mkd_compressor *c);
  */
 struct mkd_error *mkd_compress(struct mkd_compressor *c, const void *src,
 			       size_t len, void *dst, size_t *out_len);
+
+struct mkd_decompressor;
+
+struct mkd_error *mkd_decompressor_create(struct mkd_decompressor **ret);
+void mkd_decompressor_destroy(struct mkd_decompressor *d);
+/* Like mkd_codec_decompress(): exactly dst_len bytes or MKD_ERR_CORRUPT. */
+struct mkd_error *mkd_decompress(struct mkd_decompressor *d,
+				 enum mkd_codec codec, const void *src,
+				 size_t src_len, void *dst, size_t dst_len);
 
 #endif /* MKD_COMPRESS_H */

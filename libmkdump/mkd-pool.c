@@ -142,7 +142,7 @@ struct mkd_error *mkd_pool_create(unsigned threads, enum mkd_codec codec,
 	p->codec = codec;
 	p->seed = seed;
 	p->nworkers = threads > 1 ? threads : 0;
-	p->njobs = p->nworkers ? 2 * (size_t)p->nworkers : 1;
+	p->njobs = p->nworkers ? 8 * (size_t)p->nworkers : 1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);

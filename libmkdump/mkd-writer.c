@@ -24,8 +24,10 @@
 #include "mkd-layout.h"
 #include "mkd-pool.h"
 
-#define DEFAULT_BLOCK_PAGES 16
+#define DEFAULT_BLOCK_PAGES 8
 #define DEFAULT_CHECKPOINT (8ULL << 20)
+#define SYNC_SPACING 1.0	/* seconds between syncs, at least ... */
+#define SYNC_STRETCH 8		/* ... unless this many intervals passed */
 #define MAX_THREADS 256
 #define MAX_PENDING_RUNS 65536
 #define MAX_PENDING_BLOCKS (1u << 20)
@@ -63,6 +65,9 @@ struct mkd_writer {
 	uint64_t seg_start_pfn;
 	uint64_t seg_first_block;
 	uint64_t ckpt_pos;
+	uint64_t interval;		/* bytes between checkpoints, wished */
+	bool stretch;			/* space syncs out (see below) */
+	double last_sync;		/* CLOCK_MONOTONIC seconds */
 	struct mkd_run_entry *runs;
 	size_t nruns, runs_cap;
 	struct mkd_block_entry *blocks;
@@ -522,13 +527,39 @@ static struct mkd_error *checkpoint(struct mkd_writer *w)
 	return err ? err : write_index(w);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A checkpoint every interval bytes.  With MKD_WRITER_SYNC each one costs
+ * an fdatasync(), which on a disk can take longer than writing the
+ * interval: so unless the caller chose the interval, wait for a second
+ * to pass since the last sync, or for SYNC_STRETCH intervals (the
+ * header's checkpoint_bytes tells readers).
+ */
 static struct mkd_error *maybe_checkpoint(struct mkd_writer *w)
 {
-	if (w->pos - w->ckpt_pos >= w->h.checkpoint_bytes ||
-	    w->nruns >= MAX_PENDING_RUNS ||
-	    w->nblocks >= MAX_PENDING_BLOCKS)
+	uint64_t since = w->pos - w->ckpt_pos;
+	struct mkd_error *err;
+	double t;
+
+	if (w->nruns >= MAX_PENDING_RUNS || w->nblocks >= MAX_PENDING_BLOCKS)
 		return checkpoint(w);
-	return NULL;
+	if (since < w->interval)
+		return NULL;
+	if (!w->stretch)
+		return checkpoint(w);
+	t = now();
+	if (t - w->last_sync < SYNC_SPACING && since < w->h.checkpoint_bytes)
+		return NULL;
+	err = checkpoint(w);
+	w->last_sync = now();
+	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -756,6 +787,8 @@ static struct mkd_error *check_options(const struct mkd_writer_options *o,
 	h->block_pages = o->block_pages ? o->block_pages : DEFAULT_BLOCK_PAGES;
 	h->checkpoint_bytes = o->checkpoint_bytes ? o->checkpoint_bytes
 						  : DEFAULT_CHECKPOINT;
+	if (h->checkpoint_bytes > UINT64_MAX / SYNC_STRETCH)
+		h->checkpoint_bytes = UINT64_MAX / SYNC_STRETCH;
 	if (h->page_size < MKD_MIN_PAGE_SIZE ||
 	    h->page_size > MKD_MAX_PAGE_SIZE ||
 	    (h->page_size & (h->page_size - 1)))
@@ -788,6 +821,11 @@ static struct mkd_error *writer_init(struct mkd_writer *w,
 	if (err)
 		return err;
 	w->flags = o->flags;
+	w->interval = w->h.checkpoint_bytes;
+	w->stretch = (w->flags & MKD_WRITER_SYNC) && !o->checkpoint_bytes;
+	if (w->stretch)
+		w->h.checkpoint_bytes *= SYNC_STRETCH;
+	w->last_sync = now();
 	w->h.major = MKD_FILE_VERSION_MAJOR;
 	w->h.minor = MKD_FILE_VERSION_MINOR;
 	w->h.header_size = MKD_HEADER_SIZE;

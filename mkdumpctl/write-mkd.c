@@ -194,7 +194,6 @@ static void describe(struct mkd_writer *w, struct mkd_dump *src,
 		info_num(w, "dump_level", o->dump_level);
 	info_str(w, "codec", o->codec);
 	info_num(w, "level", o->level);
-	info_num(w, "block_pages", o->block_pages ? o->block_pages : 16);
 	info_num(w, "threads", o->threads);
 }
 
