@@ -8,8 +8,8 @@
  * its range is first asked for.  A dump without a good trailer or END
  * was cut short (or damaged at its end): it is opened from the last good
  * INDEX record, found by scanning backwards from the end of the file, and
- * the chain of INDEX records before it; the pages after that checkpoint
- * are lost.
+ * the chain of INDEX records before it (mkd-recover.c); the pages after
+ * that checkpoint are lost.
  *
  * Damage stays local: a block that fails its checks makes its pages
  * unreadable (MKD_ERR_CORRUPT), an index segment that fails makes its
@@ -21,46 +21,12 @@
 #include <stdlib.h>
 
 #include "compress.h"
-#include "mkd-layout.h"
+#include "mkd-reader.h"
 
-#define SCAN_CHUNK (1u << 20)
-#define MAX_SECTIONS 4096
 #define MAX_SECTION_BYTES (256ULL << 20)
 #define CACHE_BYTES (4u << 20)
 #define MIN_CACHE_BLOCKS 4
 #define MAX_CACHE_BLOCKS 32
-
-struct seg {
-	struct mkd_dir_entry d;
-	bool loaded;
-	char *bad;			/* why it cannot be used, or NULL */
-	struct mkd_run_entry *runs;
-	uint64_t *rank;			/* stored pages before each run */
-	struct mkd_block_entry *blocks;
-};
-
-struct slot {
-	uint64_t block;
-	uint64_t used;			/* LRU clock */
-	bool valid;
-	uint8_t *data;
-};
-
-struct mkd_reader {
-	struct mkd_fheader h;
-	struct mkd_file *f;
-	struct seg *segs;
-	size_t nsegs;
-	uint64_t end_pfn;		/* the segments describe [0, end_pfn) */
-	struct mkd_section_entry *sections;
-	size_t nsections;
-	uint8_t *rbuf;			/* one block record as read */
-	size_t rbuf_cap;
-	struct slot *cache;
-	size_t ncache;
-	uint64_t clock;
-	struct mkd_decompressor *dec;
-};
 
 static bool mkd_probe(const struct mkd_probe *p)
 {
@@ -70,26 +36,23 @@ static bool mkd_probe(const struct mkd_probe *p)
 /* ------------------------------------------------------------------ */
 /* Reading records */
 
-static bool fits(const struct mkd_reader *r, uint64_t offset, uint64_t len)
+bool mkd_reader_fits(const struct mkd_reader *r, uint64_t offset,
+		     uint64_t len)
 {
 	uint64_t end;
 
 	return !mkd_add_overflows(offset, len, &end) && end <= r->f->size;
 }
 
-/*
- * Read the record at offset with its payload into a new buffer: the
- * payload must be len bytes, the record of type, and both checksums good.
- * Returns MKD_ERR_CORRUPT with the reason otherwise.
- */
-static struct mkd_error *read_record(struct mkd_reader *r, uint64_t offset,
-				     uint16_t type, uint64_t len,
-				     struct mkd_record *rec, uint8_t **ret)
+struct mkd_error *mkd_reader_read_record(struct mkd_reader *r,
+					 uint64_t offset, uint16_t type,
+					 uint64_t len, struct mkd_record *rec,
+					 uint8_t **ret)
 {
 	struct mkd_error *err;
 	uint8_t *buf;
 
-	if (!fits(r, offset, MKD_RECORD_SIZE + len))
+	if (!mkd_reader_fits(r, offset, MKD_RECORD_SIZE + len))
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"record at 0x%llx runs past the end of the file",
 					(unsigned long long)offset);
@@ -115,13 +78,12 @@ static struct mkd_error *read_record(struct mkd_reader *r, uint64_t offset,
 	return NULL;
 }
 
-/* A record header alone; false if it is not one of this dump's. */
-static bool peek_record(struct mkd_reader *r, uint64_t offset,
-			struct mkd_record *rec, uint8_t *head, size_t len)
+bool mkd_reader_peek(struct mkd_reader *r, uint64_t offset,
+		     struct mkd_record *rec, uint8_t *head, size_t len)
 {
 	struct mkd_error *err;
 
-	if (!fits(r, offset, len))
+	if (!mkd_reader_fits(r, offset, len))
 		return false;
 	err = mkd_file_read(r->f, head, len, offset);
 	if (err) {
@@ -129,13 +91,14 @@ static bool peek_record(struct mkd_reader *r, uint64_t offset,
 		return false;
 	}
 	return mkd_record_decode(head, r->h.dump_id, rec) &&
-	       fits(r, offset, mkd_record_span(rec)) && mkd_record_span(rec);
+	       mkd_record_span(rec) &&
+	       mkd_reader_fits(r, offset, mkd_record_span(rec));
 }
 
 /* ------------------------------------------------------------------ */
 /* The segment directory */
 
-static bool index_counts_ok(const struct mkd_seg_head *sh, uint64_t len)
+bool mkd_reader_index_ok(const struct mkd_seg_head *sh, uint64_t len)
 {
 	uint64_t entries = (uint64_t)sh->nruns + sh->nblocks + sh->nsections;
 
@@ -143,8 +106,7 @@ static bool index_counts_ok(const struct mkd_seg_head *sh, uint64_t len)
 	       len == MKD_SEG_HEAD_SIZE + MKD_ENTRY_SIZE * entries;
 }
 
-/* The segments follow each other from pfn 0, and so do their blocks. */
-static bool directory_ok(const struct mkd_reader *r)
+bool mkd_reader_directory_ok(const struct mkd_reader *r)
 {
 	uint64_t pfn = 0, block = 0;
 	size_t i;
@@ -159,7 +121,7 @@ static bool directory_ok(const struct mkd_reader *r)
 		if (d->start_pfn != pfn || d->end_pfn < d->start_pfn ||
 		    (i && d->first_block != block) ||
 		    d->length > MKD_MAX_INDEX_BYTES ||
-		    !fits(r, d->offset, MKD_RECORD_SIZE + d->length))
+		    !mkd_reader_fits(r, d->offset, MKD_RECORD_SIZE + d->length))
 			return false;
 		pfn = d->end_pfn;
 		block = d->first_block + d->nblocks;
@@ -167,8 +129,8 @@ static bool directory_ok(const struct mkd_reader *r)
 	return true;
 }
 
-static struct mkd_error *sections_decode(struct mkd_reader *r,
-					 const uint8_t *p, uint64_t n)
+struct mkd_error *mkd_reader_sections_decode(struct mkd_reader *r,
+					     const uint8_t *p, uint64_t n)
 {
 	size_t i;
 
@@ -209,11 +171,11 @@ static struct mkd_error *end_decode(struct mkd_dump *dump,
 		mkd_dir_entry_decode(p, &r->segs[i].d);
 	r->end_pfn = r->nsegs ? r->segs[r->nsegs - 1].d.end_pfn : 0;
 	dump->max_pfn = eh.max_pfn;
-	if (!directory_ok(r) || eh.max_pfn < r->end_pfn ||
+	if (!mkd_reader_directory_ok(r) || eh.max_pfn < r->end_pfn ||
 	    eh.max_pfn > (UINT64_MAX >> __builtin_ctz(r->h.page_size)))
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"the segment directory is inconsistent");
-	return sections_decode(r, p, eh.nsections);
+	return mkd_reader_sections_decode(r, p, eh.nsections);
 }
 
 static void directory_reset(struct mkd_reader *r)
@@ -247,8 +209,8 @@ static struct mkd_error *open_complete(struct mkd_dump *dump,
 	    t.file_size != size || t.end_length < MKD_END_HEAD_SIZE ||
 	    t.end_length > MKD_MAX_END_BYTES)
 		goto out;
-	err = read_record(r, t.end_offset, MKD_REC_END, t.end_length, &rec,
-			  &end);
+	err = mkd_reader_read_record(r, t.end_offset, MKD_REC_END,
+				     t.end_length, &rec, &end);
 	if (err)
 		goto out;
 	err = end_decode(dump, r, end + MKD_RECORD_SIZE, t.end_length);
@@ -261,195 +223,6 @@ out:
 	if (!*complete)
 		directory_reset(r);
 	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* Recovery: the last good checkpoint of a cut dump */
-
-/* Is there a good INDEX record at offset?  Its payload in *payload. */
-static bool try_index(struct mkd_reader *r, uint64_t offset,
-		      const uint8_t *head, uint8_t **payload)
-{
-	struct mkd_seg_head sh;
-	struct mkd_record rec;
-	struct mkd_error *err;
-	uint8_t *buf;
-
-	if (!mkd_record_decode(head, r->h.dump_id, &rec) ||
-	    rec.type != MKD_REC_INDEX || rec.length < MKD_SEG_HEAD_SIZE ||
-	    rec.length > MKD_MAX_INDEX_BYTES)
-		return false;
-	err = read_record(r, offset, MKD_REC_INDEX, rec.length, &rec, &buf);
-	if (err) {
-		mkd_error_destroy(err);
-		return false;
-	}
-	mkd_seg_head_decode(buf + MKD_RECORD_SIZE, &sh);
-	if (sh.self_offset != offset || !index_counts_ok(&sh, rec.length)) {
-		free(buf);
-		return false;
-	}
-	*payload = buf;
-	return true;
-}
-
-/* Scan one chunk [start, pos) from its end; *found is the offset. */
-static bool scan_chunk(struct mkd_reader *r, const uint8_t *buf, size_t len,
-		       uint64_t start, uint64_t pos, uint64_t *found,
-		       uint8_t **payload)
-{
-	size_t left = (size_t)(pos - start);
-	const uint8_t *m;
-
-	while (left && (m = memrchr(buf, 'M', left))) {
-		size_t at = (size_t)(m - buf);
-
-		left = at;
-		if (at + MKD_RECORD_SIZE <= len &&
-		    try_index(r, start + at, m, payload)) {
-			*found = start + at;
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * The last good INDEX record, scanning backwards from the end in chunks
- * (each read overlaps the next by a record header).
- */
-static struct mkd_error *scan_back(struct mkd_reader *r, uint64_t *found,
-				   uint8_t **payload)
-{
-	uint64_t pos = r->f->size, first = r->h.header_size;
-	uint8_t *buf = malloc(SCAN_CHUNK + MKD_RECORD_SIZE);
-	struct mkd_error *err = NULL;
-
-	*payload = NULL;
-	if (!buf)
-		return &mkd_enomem;
-	while (!err && pos > first) {
-		uint64_t start = pos - first > SCAN_CHUNK ? pos - SCAN_CHUNK
-							  : first;
-		size_t len = (size_t)(pos - start), got;
-
-		len += r->f->size - pos < MKD_RECORD_SIZE ?
-		       (size_t)(r->f->size - pos) : MKD_RECORD_SIZE;
-		err = mkd_file_read_partial(r->f, buf, len, start, &got);
-		if (!err && scan_chunk(r, buf, got, start, pos, found, payload))
-			break;
-		pos = start;
-	}
-	free(buf);
-	return err;
-}
-
-/* Walk the records after the header while they are sections. */
-static struct mkd_error *leading_sections(struct mkd_reader *r)
-{
-	uint64_t off = r->h.header_size;
-	uint8_t head[MKD_RECORD_SIZE];
-	struct mkd_record rec;
-
-	r->sections = calloc(MAX_SECTIONS, sizeof(*r->sections));
-	if (!r->sections)
-		return &mkd_enomem;
-	while (r->nsections < MAX_SECTIONS &&
-	       peek_record(r, off, &rec, head, sizeof(head)) &&
-	       rec.type == MKD_REC_SECTION && rec.length <= UINT32_MAX) {
-		r->sections[r->nsections++] = (struct mkd_section_entry){
-			off, (uint32_t)rec.arg1, (uint32_t)rec.length,
-		};
-		off += mkd_record_span(&rec);
-	}
-	return NULL;
-}
-
-/* Segment k's directory entry from its record; false if it is bad. */
-static bool chain_entry(struct mkd_reader *r, uint64_t offset, uint64_t k,
-			struct mkd_dir_entry *d, uint64_t *prev)
-{
-	uint8_t head[MKD_RECORD_SIZE + MKD_SEG_HEAD_SIZE];
-	struct mkd_seg_head sh;
-	struct mkd_record rec;
-
-	if (!peek_record(r, offset, &rec, head, sizeof(head)) ||
-	    rec.type != MKD_REC_INDEX || rec.arg1 != k)
-		return false;
-	mkd_seg_head_decode(head + MKD_RECORD_SIZE, &sh);
-	if (sh.self_offset != offset || !index_counts_ok(&sh, rec.length) ||
-	    (k ? rec.arg2 >= offset : rec.arg2 != 0))
-		return false;
-	*d = (struct mkd_dir_entry){
-		offset, sh.start_pfn, sh.end_pfn, sh.first_block,
-		sh.nblocks, sh.nruns, rec.length,
-	};
-	*prev = rec.arg2;
-	return true;
-}
-
-/*
- * Follow the INDEX records back from the last one.  Where the chain
- * breaks, one segment marked bad stands for everything before.
- */
-static struct mkd_error *follow_chain(struct mkd_reader *r, uint64_t offset,
-				      uint64_t last)
-{
-	uint64_t k = last + 1, n = last + 1;
-
-	if (n > r->f->size / (2 * MKD_RECORD_SIZE))
-		return mkd_error_create(MKD_ERR_CORRUPT,
-					"checkpoint %llu cannot be in a file this small",
-					(unsigned long long)last);
-	r->segs = calloc(n, sizeof(*r->segs));
-	if (!r->segs)
-		return &mkd_enomem;
-	r->nsegs = n;
-	while (k > 0 && chain_entry(r, offset, k - 1, &r->segs[k - 1].d,
-				    &offset))
-		k--;
-	if (k > 0) {
-		struct seg *bad = &r->segs[k - 1];
-
-		memmove(r->segs, bad, (n - k + 1) * sizeof(*r->segs));
-		r->nsegs = n - k + 1;
-		bad = &r->segs[0];
-		memset(bad, 0, sizeof(*bad));
-		bad->d.end_pfn = r->nsegs > 1 ? r->segs[1].d.start_pfn : 0;
-		bad->loaded = true;
-		if (asprintf(&bad->bad, "the index chain breaks before checkpoint %llu",
-			     (unsigned long long)k) < 0)
-			return &mkd_enomem;
-	}
-	r->end_pfn = r->segs[r->nsegs - 1].d.end_pfn;
-	return directory_ok(r) ? NULL :
-	       mkd_error_create(MKD_ERR_CORRUPT,
-				"the checkpoints do not follow each other");
-}
-
-static struct mkd_error *recover(struct mkd_reader *r)
-{
-	struct mkd_seg_head sh;
-	struct mkd_record rec;
-	struct mkd_error *err;
-	uint64_t found;
-	uint8_t *buf;
-
-	err = scan_back(r, &found, &buf);
-	if (err)
-		return err;
-	if (!buf)
-		return leading_sections(r);	/* cut before any checkpoint */
-	mkd_record_decode(buf, r->h.dump_id, &rec);
-	mkd_seg_head_decode(buf + MKD_RECORD_SIZE, &sh);
-	err = sections_decode(r, buf + MKD_RECORD_SIZE + MKD_SEG_HEAD_SIZE +
-				 MKD_ENTRY_SIZE * ((uint64_t)sh.nruns +
-						   sh.nblocks),
-			      sh.nsections);
-	if (!err)
-		err = follow_chain(r, found, rec.arg1);
-	free(buf);
-	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -583,8 +356,9 @@ static struct mkd_error *read_sections(struct mkd_dump *dump,
 					       "%u bytes is too big",
 					       s->length);
 		else
-			err = read_record(r, s->offset, MKD_REC_SECTION,
-					  s->length, &rec, &buf);
+			err = mkd_reader_read_record(r, s->offset,
+						     MKD_REC_SECTION,
+						     s->length, &rec, &buf);
 		if (!err && rec.arg1 != s->type)
 			err = mkd_error_create(MKD_ERR_CORRUPT,
 					       "section at 0x%llx is of type %llu",
@@ -668,7 +442,7 @@ static struct mkd_error *mkd_open(struct mkd_dump *dump)
 		err = open_complete(dump, r, &complete);
 	if (!err && !complete) {
 		dump->incomplete = true;
-		err = recover(r);
+		err = mkd_reader_recover(r);
 	}
 	if (!err)
 		err = read_sections(dump, r);
@@ -712,8 +486,8 @@ static bool runs_ok(const struct mkd_reader *r, struct seg *s,
 	for (i = 0; i < s->d.nruns; i++) {
 		const struct mkd_run_entry *e = &s->runs[i];
 
-		if (e->pfn < pfn || e->count == 0 ||
-		    e->count > s->d.end_pfn - e->pfn || e->pfn >= s->d.end_pfn ||
+		if (e->pfn < pfn || e->count == 0 || e->pfn >= s->d.end_pfn ||
+		    e->count > s->d.end_pfn - e->pfn ||
 		    e->state < MKD_FSTATE_STORED ||
 		    e->state > MKD_FSTATE_NOT_RAM ||
 		    e->reason >= MKD_FILTER_REASON_COUNT)
@@ -741,7 +515,8 @@ static bool blocks_ok(const struct mkd_reader *r, const struct seg *s,
 		    (i + 1 < s->d.nblocks && b->npages != r->h.block_pages) ||
 		    b->length > (uint64_t)b->npages * r->h.page_size ||
 		    !mkd_file_codec_to(b->codec, &codec) ||
-		    !fits(r, b->offset, MKD_RECORD_SIZE + (uint64_t)b->length))
+		    !mkd_reader_fits(r, b->offset,
+				     MKD_RECORD_SIZE + (uint64_t)b->length))
 			return false;
 		pages += b->npages;
 	}
@@ -759,7 +534,7 @@ static struct mkd_error *seg_parse(const struct mkd_reader *r, struct seg *s,
 	if (sh.start_pfn != s->d.start_pfn || sh.end_pfn != s->d.end_pfn ||
 	    sh.first_block != s->d.first_block || sh.nruns != s->d.nruns ||
 	    sh.nblocks != s->d.nblocks || sh.self_offset != s->d.offset ||
-	    !index_counts_ok(&sh, s->d.length))
+	    !mkd_reader_index_ok(&sh, s->d.length))
 		return seg_bad(s, "its head disagrees with the directory");
 	s->runs = calloc(sh.nruns + 1, sizeof(*s->runs));
 	s->rank = calloc(sh.nruns + 1, sizeof(*s->rank));
@@ -788,11 +563,12 @@ static struct mkd_error *seg_load(struct mkd_reader *r, struct seg *s)
 	if (s->loaded)
 		return NULL;
 	s->loaded = true;
-	err = read_record(r, s->d.offset, MKD_REC_INDEX, s->d.length, &rec,
-			  &buf);
+	err = mkd_reader_read_record(r, s->d.offset, MKD_REC_INDEX,
+				     s->d.length, &rec, &buf);
 	if (err && (mkd_error_code(err) == MKD_ERR_CORRUPT ||
 		    mkd_error_code(err) == MKD_ERR_TRUNCATED)) {
-		struct mkd_error *bad = seg_bad(s, "%s", mkd_error_message(err));
+		const char *why = mkd_error_message(err);
+		struct mkd_error *bad = seg_bad(s, "%s", why);
 
 		mkd_error_destroy(err);
 		return bad;

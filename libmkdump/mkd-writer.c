@@ -24,7 +24,7 @@
 #include "mkd-layout.h"
 #include "mkd-pool.h"
 
-#define DEFAULT_BLOCK_PAGES 8
+#define DEFAULT_BLOCK_PAGES 4
 #define DEFAULT_CHECKPOINT (8ULL << 20)
 #define SYNC_SPACING 1.0	/* seconds between syncs, at least ... */
 #define SYNC_STRETCH 8		/* ... unless this many intervals passed */
@@ -655,11 +655,13 @@ mkd_writer_add_run(struct mkd_writer *w, uint64_t pfn, uint64_t count,
 	    (unsigned)reason >= MKD_FILTER_REASON_COUNT)
 		return mkd_error_create(MKD_ERR_INVALID,
 					"a run cannot be %s (reason %d)",
-					mkd_page_state_name(state), (int)reason);
+					mkd_page_state_name(state),
+					(int)reason);
 	err = start(w);
+	if (state != MKD_PAGE_FILTERED)
+		reason = MKD_FILTER_UNKNOWN;
 	if (!err)
-		err = push_run(w, pfn, count, fstate[state],
-			       state == MKD_PAGE_FILTERED ? (uint8_t)reason : 0);
+		err = push_run(w, pfn, count, fstate[state], (uint8_t)reason);
 	if (err)
 		return err;
 	w->stats.pages[state] += count;

@@ -178,7 +178,8 @@ static void describe(struct mkd_writer *w, struct mkd_dump *src,
 	uint32_t cpu;
 
 	info_str(w, "tool", "mkdumpctl");
-	info_num(w, "tool_version", MKD_VERSION_MAJOR * 100 + MKD_VERSION_MINOR);
+	info_num(w, "tool_version",
+		 MKD_VERSION_MAJOR * 100 + MKD_VERSION_MINOR);
 	if (!uname(&u))
 		info_str(w, "host", u.nodename);
 	info_str(w, "command", o->command);
@@ -383,7 +384,8 @@ int ctl_parse_write_option(const char *cmd, int c, const char *arg,
 		return 0;
 	case 't':
 		if (!ctl_parse_u64(arg, &v) || v == 0 || v > 256)
-			return ctl_usage_error(cmd, "bad thread count '%s'", arg);
+			return ctl_usage_error(cmd, "bad thread count '%s'",
+					       arg);
 		o->threads = (unsigned)v;
 		return 0;
 	case 'b':

@@ -75,7 +75,8 @@ static int walk(struct mkd_dump *a, struct mkd_dump *b, struct counts *n)
 		uint64_t i;
 
 		if (err) {
-			fprintf(stderr, "cmp-dumps: %s\n", mkd_error_message(err));
+			fprintf(stderr, "cmp-dumps: %s\n",
+				mkd_error_message(err));
 			mkd_error_destroy(err);
 			return -1;
 		}

@@ -44,7 +44,8 @@ static struct mkd_error *create(struct gen_mkd *g, FILE *out)
 		.size = sizeof(o),
 		.codec = s->codec,
 		.page_size = s->page_size,
-		.block_pages = (uint32_t)atoi(gen_option(s, "block_pages", "0")),
+		.block_pages = (uint32_t)atoi(gen_option(s, "block_pages",
+							 "0")),
 		.threads = (uint32_t)atoi(gen_option(s, "threads", "0")),
 		.level = atoi(gen_option(s, "level", "0")),
 		.checkpoint_bytes = strtoull(gen_option(s, "checkpoint", "0"),
@@ -145,12 +146,14 @@ static struct mkd_error *write_pages(struct gen_mkd *g)
 		if (kind == GEN_DATA)
 			err = write_data(g, pfn, n);
 		else if (kind == GEN_ZERO)
-			err = mkd_writer_add_run(g->w, pfn, n, MKD_PAGE_ZERO, 0);
+			err = mkd_writer_add_run(g->w, pfn, n, MKD_PAGE_ZERO,
+						 0);
 		else if (kind == GEN_FILTERED)
 			err = mkd_writer_add_run(g->w, pfn, n,
 						 MKD_PAGE_FILTERED, reason);
 		else if (kind < 0)
-			err = mkd_writer_add_run(g->w, pfn, n, MKD_PAGE_LOST, 0);
+			err = mkd_writer_add_run(g->w, pfn, n, MKD_PAGE_LOST,
+						 0);
 		pfn += n;
 	}
 	return err;

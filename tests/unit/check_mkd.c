@@ -100,7 +100,8 @@ START_TEST(mkd_round_trip_every_codec_and_block_size)
 
 	for (c = 0; c < 4; c++)
 		for (b = 0; b < 4; b++) {
-			char *spec = spec_with(codecs[c], blocks[b], b % 2 ? 3 : 1,
+			unsigned threads = b % 2 ? 3 : 1;
+			char *spec = spec_with(codecs[c], blocks[b], threads,
 					       NULL);
 			char *path = unit_gen("mkd", spec, "rt.mkd");
 			struct mkd_dump *dump = unit_open(path);

@@ -148,6 +148,16 @@ static void check_page_reads(struct mkd_dump *dump, const struct truth *t,
 		      (unsigned long long)pfn);
 }
 
+/* Past the last checkpoint: lost if RAM (when the dump knows RAM). */
+static enum mkd_page_state beyond_state(struct mkd_dump *dump,
+					const struct mkd_page_run *want)
+{
+	if (want->state == MKD_PAGE_NOT_DUMPED ||
+	    !mkd_dump_ram_range_count(dump))
+		return MKD_PAGE_NOT_DUMPED;
+	return MKD_PAGE_LOST;
+}
+
 /* A dump cut after cut bytes: all before its last checkpoint, no more. */
 static void check_cut(const struct truth *t, uint64_t cut)
 {
@@ -172,10 +182,7 @@ static void check_cut(const struct truth *t, uint64_t cut)
 
 		ck_assert_ok(mkd_page_state(dump, pfn, &run));
 		if (pfn >= bound)
-			ck_assert_msg(run.state == (want->state ==
-				      MKD_PAGE_NOT_DUMPED ? MKD_PAGE_NOT_DUMPED :
-				      mkd_dump_ram_range_count(dump) ?
-				      MKD_PAGE_LOST : MKD_PAGE_NOT_DUMPED),
+			ck_assert_msg(run.state == beyond_state(dump, want),
 				      "cut %llu: pfn 0x%llx past pfn 0x%llx is %s",
 				      (unsigned long long)cut,
 				      (unsigned long long)pfn,
@@ -244,7 +251,8 @@ static void check_flip(const struct truth *t, uint64_t off)
 	if (err) {
 		enum mkd_error_code code = mkd_error_code(err);
 
-		ck_assert_msg(code == MKD_ERR_CORRUPT || code == MKD_ERR_NOT_DUMP ||
+		ck_assert_msg(code == MKD_ERR_CORRUPT ||
+			      code == MKD_ERR_NOT_DUMP ||
 			      code == MKD_ERR_UNSUPPORTED,
 			      "flip at %llu: %s", (unsigned long long)off,
 			      mkd_error_message(err));
@@ -453,10 +461,11 @@ START_TEST(mkd_hostile_sizes_are_refused)
 	limit_memory();
 	truth_init(&t);
 	expect_open_error(&t, 8, 2, MKD_ERR_UNSUPPORTED);	/* major 2 */
-	expect_open_error(&t, 12, 5000, MKD_ERR_CORRUPT);	/* header size */
+	expect_open_error(&t, 12, 5000, MKD_ERR_CORRUPT);	/* header_size */
+	/* page size 3; blocks of 2^32 - 1 pages */
 	expect_open_error(&t, 24, 3 | 0xffffULL << 32, MKD_ERR_CORRUPT);
 	expect_open_error(&t, 24, 4096 | 0xffffffffULL << 32,
-			  MKD_ERR_CORRUPT);			/* block pages */
+			  MKD_ERR_CORRUPT);
 	expect_open_error(&t, 40, 1, MKD_ERR_UNSUPPORTED);	/* incompat */
 	/* Index segment 2: absurd counts, a giant block, a wrong head. */
 	idx = find_rec(&t, MKD_REC_INDEX, 2);
