@@ -126,7 +126,7 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(CTL) $(DESTDIR)$(BINDIR)/mkdumpctl
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmkdump.so
@@ -134,6 +134,7 @@ install: all
 	install -m 644 libmkdump/mkdump.h $(DESTDIR)$(INCLUDEDIR)/mkdump.h
 	install -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/libmkdump.pc
 	install -m 644 doc/mkdumpctl.8 $(DESTDIR)$(MANDIR)/man8/mkdumpctl.8
+	install -m 644 doc/mkd.5 $(DESTDIR)$(MANDIR)/man5/mkd.5
 
 # Debian packages for building, testing and the real-kernel test bed.
 DEPS := gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev \

@@ -24,6 +24,9 @@ struct mkd_pool {
 	size_t nsubmitted;		/* jobs from head on that are in use */
 	enum mkd_codec codec;
 	uint64_t seed;
+	size_t page_size;
+	uint32_t block_pages, batch;
+	size_t bound;			/* compression room for one block */
 
 	struct mkd_compressor *inline_comp;	/* when there are no workers */
 	struct worker *workers;
@@ -34,23 +37,47 @@ struct mkd_pool {
 	bool stop;
 };
 
-/* Compress and checksum one job; keep the raw bytes when not smaller. */
+/* Compress and checksum one block; keep the raw bytes when not smaller. */
+static struct mkd_error *block_run(struct mkd_pool *p,
+				   struct mkd_compressor *comp,
+				   const uint8_t *raw, uint32_t npages,
+				   uint8_t *out, struct mkd_block_out *b)
+{
+	size_t raw_len = npages * p->page_size, len = raw_len;
+	struct mkd_error *err = mkd_compress(comp, raw, raw_len, out, &len);
+
+	if (err)
+		return err;
+	b->npages = npages;
+	if (len < raw_len) {
+		b->payload = out;
+		b->len = len;
+		b->fcodec = mkd_file_codec_from(p->codec);
+	} else {
+		b->payload = raw;
+		b->len = raw_len;
+		b->fcodec = MKD_FCODEC_NONE;
+	}
+	b->sum = mkd_sum(b->payload, b->len, p->seed);
+	return NULL;
+}
+
 static void job_run(struct mkd_pool *p, struct mkd_compressor *comp,
 		    struct mkd_block_job *job)
 {
-	size_t len = job->raw_len;
+	uint32_t done = 0;
 
-	job->err = mkd_compress(comp, job->raw, job->raw_len, job->out, &len);
-	if (!job->err && len < job->raw_len) {
-		job->payload = job->out;
-		job->payload_len = len;
-		job->fcodec = mkd_file_codec_from(p->codec);
-	} else {
-		job->payload = job->raw;
-		job->payload_len = job->raw_len;
-		job->fcodec = MKD_FCODEC_NONE;
+	job->nblocks = 0;
+	while (!job->err && done < job->npages) {
+		uint32_t n = job->npages - done < p->block_pages ?
+			     job->npages - done : p->block_pages;
+
+		job->err = block_run(p, comp, job->raw + done * p->page_size,
+				     n, job->out + job->nblocks * p->bound,
+				     &job->blocks[job->nblocks]);
+		job->nblocks++;
+		done += n;
 	}
-	job->sum = mkd_sum(job->payload, job->payload_len, p->seed);
 }
 
 /* The earliest queued job, or NULL; called locked. */
@@ -90,17 +117,22 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static struct mkd_error *jobs_alloc(struct mkd_pool *p, size_t raw_cap)
+static struct mkd_error *jobs_alloc(struct mkd_pool *p)
 {
-	size_t i, bound = mkd_compress_bound(p->codec, raw_cap);
+	size_t i, block = p->block_pages * p->page_size;
 
+	p->bound = mkd_compress_bound(p->codec, block);
 	p->jobs = calloc(p->njobs, sizeof(*p->jobs));
 	if (!p->jobs)
 		return &mkd_enomem;
 	for (i = 0; i < p->njobs; i++) {
-		p->jobs[i].raw = malloc(raw_cap);
-		p->jobs[i].out = malloc(bound);
-		if (!p->jobs[i].raw || !p->jobs[i].out)
+		struct mkd_block_job *job = &p->jobs[i];
+
+		job->cap = p->block_pages * p->batch;
+		job->raw = malloc(block * p->batch);
+		job->out = malloc(p->bound * p->batch);
+		job->blocks = calloc(p->batch, sizeof(*job->blocks));
+		if (!job->raw || !job->out || !job->blocks)
 			return &mkd_enomem;
 	}
 	return NULL;
@@ -131,8 +163,9 @@ static struct mkd_error *workers_start(struct mkd_pool *p, int level)
 }
 
 struct mkd_error *mkd_pool_create(unsigned threads, enum mkd_codec codec,
-				  int level, size_t raw_cap, uint64_t seed,
-				  struct mkd_pool **ret)
+				  int level, uint32_t page_size,
+				  uint32_t block_pages, uint32_t batch,
+				  uint64_t seed, struct mkd_pool **ret)
 {
 	struct mkd_pool *p = calloc(1, sizeof(*p));
 	struct mkd_error *err;
@@ -141,12 +174,15 @@ struct mkd_error *mkd_pool_create(unsigned threads, enum mkd_codec codec,
 		return &mkd_enomem;
 	p->codec = codec;
 	p->seed = seed;
+	p->page_size = page_size;
+	p->block_pages = block_pages;
+	p->batch = batch ? batch : 1;
 	p->nworkers = threads > 1 ? threads : 0;
-	p->njobs = p->nworkers ? 8 * (size_t)p->nworkers : 1;
+	p->njobs = p->nworkers ? 4 * (size_t)p->nworkers : 1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
-	err = jobs_alloc(p, raw_cap);
+	err = jobs_alloc(p);
 	if (!err && p->nworkers)
 		err = workers_start(p, level);
 	else if (!err)
@@ -178,6 +214,7 @@ void mkd_pool_destroy(struct mkd_pool *p)
 		mkd_error_destroy(p->jobs[i].err);
 		free(p->jobs[i].raw);
 		free(p->jobs[i].out);
+		free(p->jobs[i].blocks);
 	}
 	mkd_compressor_destroy(p->inline_comp);
 	pthread_cond_destroy(&p->done);
@@ -196,7 +233,7 @@ struct mkd_block_job *mkd_pool_free_job(struct mkd_pool *p)
 		return NULL;
 	job = &p->jobs[(p->head + p->nsubmitted) % p->njobs];
 	job->npages = 0;
-	job->raw_len = 0;
+	job->nblocks = 0;
 	return job;
 }
 

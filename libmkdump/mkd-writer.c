@@ -4,13 +4,14 @@
  * sequentially.
  *
  * The calling thread declares pages in pfn order: stored pages are
- * copied into the current block, every page extends the pending runs.  A
- * full block goes to the pool (mkd-pool.c) to be compressed; finished
- * blocks come back in order and are written by the calling thread, which
- * records where each went.  A checkpoint submits the partial block, waits
- * for every block in flight, and writes the INDEX record of all that was
- * declared since the previous checkpoint: so an INDEX never names a block
- * that is not before it in the file.  Output goes through a buffer that
+ * copied into the current job (a batch of blocks), every page extends the
+ * pending runs.  A full job goes to the pool (mkd-pool.c) to be
+ * compressed; jobs come back in order and their blocks are written by the
+ * calling thread, which records where each went.  A checkpoint submits
+ * the partial job (its last block may be short), waits for every job in
+ * flight, and writes the INDEX record of all that was declared since the
+ * previous checkpoint: so an INDEX never names a block that is not before
+ * it in the file.  Output goes through a buffer that
  * is flushed after every INDEX and SECTION record, so a killed writer
  * loses at most what came after its last checkpoint.
  */
@@ -33,6 +34,7 @@
 #define MAX_PENDING_BLOCKS (1u << 20)
 #define MAX_INFO (64u << 10)
 #define OBUF_SIZE (1u << 20)
+#define BATCH_BYTES (128u << 10)
 
 struct mkd_writer {
 	int fd;
@@ -52,8 +54,7 @@ struct mkd_writer {
 	size_t ofill;
 
 	struct mkd_pool *pool;
-	struct mkd_block_job *cur;	/* the block being filled */
-	uint64_t nsubmitted;		/* blocks numbered so far */
+	struct mkd_block_job *cur;	/* the blocks being filled */
 
 	bool started;			/* pages have come: info is written */
 	bool finished;
@@ -348,40 +349,50 @@ mkd_writer_set_info(struct mkd_writer *w, const char *key, const char *value)
 /* ------------------------------------------------------------------ */
 /* Blocks */
 
-/* Write the oldest block in flight and note it in the segment. */
-static struct mkd_error *retire_oldest(struct mkd_writer *w)
+/* Write one compressed block and note it in the segment. */
+static struct mkd_error *write_block(struct mkd_writer *w,
+				     const struct mkd_block_out *b)
 {
-	struct mkd_block_job *job = mkd_pool_oldest(w->pool);
 	struct mkd_block_entry *e;
 	struct mkd_error *err;
 
-	if (!job)
-		return NULL;
-	if (job->err) {
-		err = job->err;
-		job->err = NULL;
-		mkd_pool_release(w->pool);
-		return fail(w, mkd_error_wrap(err, "compressing block %llu",
-					      (unsigned long long)job->number));
-	}
 	if (!mkd_array_reserve(&w->blocks, &w->blocks_cap, w->nblocks + 1,
 			       sizeof(*w->blocks)))
 		return fail(w, &mkd_enomem);
 	e = &w->blocks[w->nblocks];
 	e->offset = w->pos;
-	e->length = (uint32_t)job->payload_len;
-	e->codec = job->fcodec;
-	e->npages = (uint16_t)job->npages;
-	err = put_record_sum(w, MKD_REC_BLOCK, job->fcodec, job->number,
-			     job->npages, job->payload, job->payload_len,
-			     job->sum);
-	mkd_pool_release(w->pool);
+	e->length = (uint32_t)b->len;
+	e->codec = b->fcodec;
+	e->npages = (uint16_t)b->npages;
+	err = put_record_sum(w, MKD_REC_BLOCK, b->fcodec, w->stats.blocks,
+			     b->npages, b->payload, b->len, b->sum);
 	if (err)
 		return err;
 	w->nblocks++;
 	w->stats.blocks++;
-	w->payload_bytes += e->length;
+	w->payload_bytes += b->len;
 	return NULL;
+}
+
+/* Write the blocks of the oldest job in flight, in order. */
+static struct mkd_error *retire_oldest(struct mkd_writer *w)
+{
+	struct mkd_block_job *job = mkd_pool_oldest(w->pool);
+	struct mkd_error *err = NULL;
+	uint32_t i;
+
+	if (!job)
+		return NULL;
+	if (job->err) {
+		err = fail(w, mkd_error_wrap(job->err, "compressing block %llu",
+					     (unsigned long long)
+					     (w->stats.blocks + job->nblocks - 1)));
+		job->err = NULL;
+	}
+	for (i = 0; !err && i < job->nblocks; i++)
+		err = write_block(w, &job->blocks[i]);
+	mkd_pool_release(w->pool);
+	return err;
 }
 
 static struct mkd_error *drain(struct mkd_writer *w)
@@ -398,11 +409,8 @@ static struct mkd_error *submit_current(struct mkd_writer *w)
 	struct mkd_block_job *job = w->cur;
 
 	w->cur = NULL;
-	if (!job || !job->npages)
-		return NULL;
-	job->raw_len = (size_t)job->npages * w->h.page_size;
-	job->number = w->nsubmitted++;
-	mkd_pool_submit(w->pool, job);
+	if (job && job->npages)
+		mkd_pool_submit(w->pool, job);
 	return NULL;
 }
 
@@ -587,7 +595,7 @@ static struct mkd_error *add_stored(struct mkd_writer *w, uint64_t pfn,
 	w->cur->npages++;
 	w->stats.pages[MKD_PAGE_PRESENT]++;
 	w->stats.bytes_in += ps;
-	if (w->cur->npages == w->h.block_pages)
+	if (w->cur->npages == w->cur->cap)
 		return submit_current(w);
 	return NULL;
 }
@@ -813,6 +821,20 @@ static struct mkd_error *check_options(const struct mkd_writer_options *o,
 	return NULL;
 }
 
+/*
+ * Blocks handed to a worker at once: about BATCH_BYTES of pages, so that
+ * waking a thread is cheap next to the work.  Without workers, one (the
+ * file then grows block by block, and checkpoints come as often).
+ */
+static uint32_t batch_of(const struct mkd_fheader *h, uint32_t threads)
+{
+	uint64_t block = (uint64_t)h->block_pages * h->page_size;
+
+	if (threads <= 1 || block >= BATCH_BYTES)
+		return 1;
+	return (uint32_t)(BATCH_BYTES / block);
+}
+
 static struct mkd_error *writer_init(struct mkd_writer *w,
 				     const struct mkd_writer_options *o)
 {
@@ -837,9 +859,10 @@ static struct mkd_error *writer_init(struct mkd_writer *w,
 	w->obuf = malloc(OBUF_SIZE);
 	if (!w->obuf)
 		return &mkd_enomem;
-	err = mkd_pool_create(o->threads, w->codec, o->level,
-			      (size_t)w->h.block_pages * w->h.page_size,
-			      w->h.dump_id, &w->pool);
+	err = mkd_pool_create(o->threads, w->codec, o->level, w->h.page_size,
+			      w->h.block_pages, batch_of(&w->h, o->threads),
+			      w->h.dump_id,
+			      &w->pool);
 	if (err)
 		return err;
 	mkd_fheader_encode(&w->h, head);
