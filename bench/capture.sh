@@ -103,7 +103,7 @@ if cc -O2 -Ilibmkdump -o "$KDF" bench/kdf-randread.c "$BUILD/libmkdump.a" \
 	done
 fi
 for z in zstd lzo zlib; do
-	for b in 4 16 1; do
+	for b in 2 8 1; do
 		"$CTL" capture -z "$z" -b "$b" "$SRC" "$TMP/r.mkd"
 		read_row "mkd -d 1 -z $z --block-pages $b" "$TMP/r.mkd"
 	done

@@ -25,7 +25,7 @@
 #include "mkd-layout.h"
 #include "mkd-pool.h"
 
-#define DEFAULT_BLOCK_PAGES 4
+#define DEFAULT_BLOCK_PAGES 2
 #define DEFAULT_CHECKPOINT (8ULL << 20)
 #define SYNC_SPACING 1.0	/* seconds between syncs, at least ... */
 #define SYNC_STRETCH 8		/* ... unless this many intervals passed */

@@ -329,7 +329,7 @@ struct mkd_writer_options {
 	const char *codec;	/* "zstd" (NULL), "lzo", "zlib", "none" */
 	int level;		/* codec level; 0 = the codec's fast one */
 	uint32_t page_size;	/* 0 = 4096 */
-	uint32_t block_pages;	/* pages per block; 0 = 4 */
+	uint32_t block_pages;	/* pages per block; 0 = 2 */
 	uint32_t threads;	/* compression threads; 0, 1 = the caller's */
 	enum mkd_arch arch;	/* of the dumped kernel */
 	uint64_t checkpoint_bytes;	/* 0 = 8 MiB */

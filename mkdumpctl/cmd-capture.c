@@ -27,7 +27,7 @@ static const char capture_help[] =
 "  -z, --codec CODEC[:N]    zstd (default), lzo, zlib or none; N is the\n"
 "                           codec's level (default: its fastest)\n"
 "  -t, --threads N          compress on N threads (default: one per CPU)\n"
-"  -b, --block-pages N      pages per compressed block (default 4)\n"
+"  -b, --block-pages N      pages per compressed block (default 2)\n"
 "  -c, --checkpoint SIZE    write an index checkpoint at least every SIZE\n"
 "                           bytes of output (default 8M)\n"
 "  -h, --help               this text\n"

@@ -21,7 +21,7 @@ static const char convert_help[] =
 "  -f, --format FORMAT      the output format: mkd (the only one so far)\n"
 "  -z, --codec CODEC[:N]    zstd (default), lzo, zlib or none\n"
 "  -t, --threads N          compress on N threads (default: one per CPU)\n"
-"  -b, --block-pages N      pages per compressed block (default 4)\n"
+"  -b, --block-pages N      pages per compressed block (default 2)\n"
 "  -c, --checkpoint SIZE    an index checkpoint every SIZE of output (8M)\n"
 "  -h, --help               this text\n";
 
