@@ -174,12 +174,14 @@ static void describe(struct mkd_writer *w, struct mkd_dump *src,
 		     const char *in, const struct ctl_write_opts *o)
 {
 	struct utsname u;
+	char version[32];
 	int64_t secs;
 	uint32_t cpu;
 
 	info_str(w, "tool", "mkdumpctl");
-	info_num(w, "tool_version",
-		 MKD_VERSION_MAJOR * 100 + MKD_VERSION_MINOR);
+	snprintf(version, sizeof(version), "%d.%d", MKD_VERSION_MAJOR,
+		 MKD_VERSION_MINOR);
+	info_str(w, "tool_version", version);
 	if (!uname(&u))
 		info_str(w, "host", u.nodename);
 	info_str(w, "command", o->command);
