@@ -136,39 +136,53 @@ static bool chain_entry(struct mkd_reader *r, uint64_t offset, uint64_t k,
 	return true;
 }
 
+/* Segment 0 stands for everything before checkpoint k: it is bad. */
+static struct mkd_error *chain_broken(struct mkd_reader *r, uint64_t k)
+{
+	struct seg *bad = &r->segs[0];
+
+	bad->d.end_pfn = r->nsegs > 1 ? r->segs[1].d.start_pfn : 0;
+	bad->loaded = true;
+	if (asprintf(&bad->bad, "the index chain breaks before checkpoint %llu",
+		     (unsigned long long)k) < 0)
+		return &mkd_enomem;
+	return NULL;
+}
+
 /*
- * Follow the INDEX records back from the last one.  Where the chain
- * breaks, one segment marked bad stands for everything before.
+ * Follow the INDEX records back from the last one, keeping only what is
+ * found (so memory follows the file, not the segment number it claims).
+ * Where the chain breaks, one segment marked bad stands for everything
+ * before.
  */
 static struct mkd_error *follow_chain(struct mkd_reader *r, uint64_t offset,
 				      uint64_t last)
 {
-	uint64_t k = last + 1, n = last + 1;
+	struct mkd_dir_entry *found = NULL, d;
+	struct mkd_error *err = NULL;
+	size_t n = 0, cap = 0, i;
+	uint64_t k = last + 1;	/* segments k and after are found */
 
-	if (n > r->f->size / (2 * MKD_RECORD_SIZE))
-		return mkd_error_create(MKD_ERR_CORRUPT,
-					"checkpoint %llu cannot be in a file this small",
-					(unsigned long long)last);
-	r->segs = calloc(n, sizeof(*r->segs));
+	while (k > 0 && chain_entry(r, offset, k - 1, &d, &offset)) {
+		if (!mkd_array_reserve(&found, &cap, n + 1, sizeof(*found))) {
+			free(found);
+			return &mkd_enomem;
+		}
+		found[n++] = d;
+		k--;
+	}
+	r->nsegs = n + (k > 0);
+	r->segs = calloc(r->nsegs, sizeof(*r->segs));
+	if (r->segs)
+		for (i = 0; i < n; i++)
+			r->segs[r->nsegs - 1 - i].d = found[i];
+	free(found);
 	if (!r->segs)
 		return &mkd_enomem;
-	r->nsegs = n;
-	while (k > 0 && chain_entry(r, offset, k - 1, &r->segs[k - 1].d,
-				    &offset))
-		k--;
-	if (k > 0) {
-		struct seg *bad = &r->segs[k - 1];
-
-		memmove(r->segs, bad, (n - k + 1) * sizeof(*r->segs));
-		r->nsegs = n - k + 1;
-		bad = &r->segs[0];
-		memset(bad, 0, sizeof(*bad));
-		bad->d.end_pfn = r->nsegs > 1 ? r->segs[1].d.start_pfn : 0;
-		bad->loaded = true;
-		if (asprintf(&bad->bad, "the index chain breaks before checkpoint %llu",
-			     (unsigned long long)k) < 0)
-			return &mkd_enomem;
-	}
+	if (k > 0)
+		err = chain_broken(r, k);
+	if (err)
+		return err;
 	r->end_pfn = r->segs[r->nsegs - 1].d.end_pfn;
 	return mkd_reader_directory_ok(r) ? NULL :
 	       mkd_error_create(MKD_ERR_CORRUPT,

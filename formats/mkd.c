@@ -108,7 +108,7 @@ bool mkd_reader_index_ok(const struct mkd_seg_head *sh, uint64_t len)
 
 bool mkd_reader_directory_ok(const struct mkd_reader *r)
 {
-	uint64_t pfn = 0, block = 0;
+	uint64_t pfn = 0, block = 0;	/* UINT64_MAX: after a bad one */
 	size_t i;
 
 	for (i = 0; i < r->nsegs; i++) {
@@ -116,10 +116,11 @@ bool mkd_reader_directory_ok(const struct mkd_reader *r)
 
 		if (r->segs[i].bad) {
 			pfn = d->end_pfn;
+			block = UINT64_MAX;
 			continue;
 		}
 		if (d->start_pfn != pfn || d->end_pfn < d->start_pfn ||
-		    (i && d->first_block != block) ||
+		    (block != UINT64_MAX && d->first_block != block) ||
 		    d->length > MKD_MAX_INDEX_BYTES ||
 		    !mkd_reader_fits(r, d->offset, MKD_RECORD_SIZE + d->length))
 			return false;

@@ -358,6 +358,47 @@ START_TEST(mkd_damaged_block_costs_only_its_pages)
 }
 END_TEST
 
+/*
+ * A cut dump whose chain of checkpoints breaks: what the broken link
+ * covered is damaged, the checkpoints after it read, the rest is lost.
+ */
+START_TEST(mkd_broken_checkpoint_chain)
+{
+	const struct rec *idx[8];
+	struct mkd_page_run run;
+	struct mkd_dump *dump;
+	struct truth t;
+	uint64_t pfn, seg1_end, seg4_end;
+	size_t i, n = 0;
+
+	truth_init(&t);
+	for (i = 0; i < t.nrecs && n < 8; i++)
+		if (t.recs[i].r.type == MKD_REC_INDEX)
+			idx[n++] = &t.recs[i];
+	ck_assert_uint_ge(n, 6);
+	seg1_end = mkd_le64(t.file.data + idx[1]->offset + MKD_RECORD_SIZE + 8);
+	seg4_end = mkd_le64(t.file.data + idx[4]->offset + MKD_RECORD_SIZE + 8);
+	t.file.data[idx[1]->offset + 20] ^= 1;	/* segment 1's number */
+	spit(t.copy, t.file.data, idx[4]->end);
+	dump = unit_open(t.copy);
+	ck_assert(mkd_dump_incomplete(dump));
+	ck_assert_ok(mkd_page_state(dump, 0, &run));
+	ck_assert_int_eq(run.state, MKD_PAGE_DAMAGED);
+	ck_assert_uint_eq(run.count, seg1_end);
+	for (pfn = seg1_end; pfn < t.max_pfn; pfn++) {
+		ck_assert_ok(mkd_page_state(dump, pfn, &run));
+		if (pfn >= seg4_end)
+			ck_assert_int_eq(run.state, beyond_state(dump, &t.runs[pfn]));
+		else
+			ck_assert_int_eq(run.state, t.runs[pfn].state);
+		if (pfn < seg4_end && run.state == MKD_PAGE_PRESENT)
+			check_page_reads(dump, &t, pfn);
+	}
+	mkd_dump_destroy(dump);
+	truth_free(&t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Hostile sizes, with their checksums made right */
 
@@ -497,6 +538,7 @@ static Suite *mkd_damage_suite(void)
 	tcase_add_test(tc, mkd_cut_anywhere_reads_to_the_last_checkpoint);
 	tcase_add_test(tc, mkd_bit_flips_are_noticed_never_wrong_data);
 	tcase_add_test(tc, mkd_damaged_block_costs_only_its_pages);
+	tcase_add_test(tc, mkd_broken_checkpoint_chain);
 	tcase_add_test(tc, mkd_hostile_sizes_are_refused);
 	suite_add_tcase(s, tc);
 	return s;
