@@ -43,9 +43,9 @@ export GUEST_OUT
 HAVE_SNAPPY := $(shell printf '\#include <snappy-c.h>\n' | \
 	$(CC) -E - >/dev/null 2>&1 && echo yes)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-LIB_LIBS := -lz -llzo2 -lzstd $(if $(HAVE_SNAPPY),-lsnappy)
+LIB_LIBS := -lz -llzo2 -lzstd -lxxhash -pthread $(if $(HAVE_SNAPPY),-lsnappy)
 
-ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) $(SAN_FLAGS) \
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) $(SAN_FLAGS) -pthread \
 	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilibmkdump
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
@@ -57,7 +57,8 @@ CTL_SRCS := $(wildcard mkdumpctl/*.c)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
-GEN_SRCS := $(filter-out tests/gen/gen-main.c,$(wildcard tests/gen/*.c))
+GEN_SRCS := $(filter-out tests/gen/gen-main.c,\
+	$(wildcard tests/gen/*.c))
 GEN_OBJS := $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 GEN_MAIN_OBJ := $(BUILD)/obj/tests/gen/gen-main.o
 
@@ -127,7 +128,7 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(CTL) $(DESTDIR)$(BINDIR)/mkdumpctl
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmkdump.so
@@ -135,10 +136,11 @@ install: all
 	install -m 644 libmkdump/mkdump.h $(DESTDIR)$(INCLUDEDIR)/mkdump.h
 	$(PC_SED) > $(DESTDIR)$(PKGCONFIGDIR)/libmkdump.pc
 	install -m 644 doc/mkdumpctl.8 $(DESTDIR)$(MANDIR)/man8/mkdumpctl.8
+	install -m 644 doc/mkd.5 $(DESTDIR)$(MANDIR)/man5/mkd.5
 
 # Debian packages for building, testing and the real-kernel test bed.
 DEPS := gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev \
-	libzstd-dev libsnappy-dev libreadline-dev check clang \
+	libzstd-dev libxxhash-dev libsnappy-dev libreadline-dev check clang \
 	libclang-rt-14-dev libkdumpfile-dev jq $(GUEST_DEPS)
 
 # check and demo install what is missing first (as root), so the README's

@@ -107,6 +107,7 @@ extern const struct mkd_format_ops mkd_format_kdump;
 extern const struct mkd_format_ops mkd_format_diskdump;
 extern const struct mkd_format_ops mkd_format_flat;
 extern const struct mkd_format_ops mkd_format_lkcd;
+extern const struct mkd_format_ops mkd_format_mkd;
 
 /* ------------------------------------------------------------------ */
 /* Architectures (address translation reads memory through a callback) */

@@ -564,6 +564,89 @@ struct mkd_error *mkd_enum_value(struct mkd_dump *dump, const char *name,
 				 int64_t *value, const struct mkd_type **type);
 /* Number of types in the model (after building it). */
 struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
+/* Writing mkd dumps (doc/mkd-format.md) */
+
+/*
+ * A writer streams one mkd dump to a descriptor, strictly sequentially
+ * (a file, a pipe, a socket).  The order of calls: create; sections, RAM
+ * map and capture info; then pages and runs in increasing pfn order;
+ * finish.  Pfns not given are "not RAM".  Every checkpoint_bytes of output
+ * the writer ends the current block and writes an index checkpoint: a
+ * dump cut short reads up to its last checkpoint.  Destroying a writer
+ * without finishing leaves exactly such a cut dump.
+ *
+ * After a failure every later call fails with the same error code and
+ * errno (a full disk stays ENOSPC).  The writer never closes fd.
+ */
+struct mkd_writer;
+
+enum mkd_section_type {
+	MKD_SECTION_VMCOREINFO = 1,	/* VMCOREINFO text */
+	MKD_SECTION_NOTES = 2,		/* ELF notes, as in a PT_NOTE */
+	MKD_SECTION_MEMORY_MAP = 3,	/* written by mkd_writer_set_ram() */
+	MKD_SECTION_CAPTURE = 4,	/* written from mkd_writer_set_info() */
+	MKD_SECTION_SUMMARY = 5,	/* written by mkd_writer_finish() */
+	MKD_SECTION_KERNEL_LOG = 6,	/* reserved */
+	MKD_SECTION_TRACE = 7,		/* reserved */
+};
+
+enum mkd_writer_flags {
+	MKD_WRITER_ZERO_PAGES = 1 << 0,	/* store all-zero pages as "zero" */
+	MKD_WRITER_SYNC = 1 << 1,	/* fdatasync() before checkpoints */
+};
+
+struct mkd_writer_options {
+	uint32_t size;		/* sizeof(struct mkd_writer_options) */
+	uint32_t flags;		/* enum mkd_writer_flags */
+	const char *codec;	/* "zstd" (NULL), "lzo", "zlib", "none" */
+	int level;		/* codec level; 0 = the codec's fast one */
+	uint32_t page_size;	/* 0 = 4096 */
+	uint32_t block_pages;	/* pages per block; 0 = 2 */
+	uint32_t threads;	/* compression threads; 0, 1 = the caller's */
+	enum mkd_arch arch;	/* of the dumped kernel */
+	uint64_t checkpoint_bytes;	/* 0 = 8 MiB */
+	uint64_t reserved[6];
+};
+
+struct mkd_writer_stats {
+	uint64_t pages[MKD_PAGE_STATE_COUNT];	/* declared, by state */
+	uint64_t filtered[MKD_FILTER_REASON_COUNT];
+	uint64_t next_pfn;	/* every pfn below has been declared */
+	uint64_t blocks;	/* blocks written */
+	uint64_t checkpoints;	/* index checkpoints written */
+	uint64_t bytes_in;	/* bytes of stored pages */
+	uint64_t bytes_out;	/* bytes written to the descriptor */
+	uint64_t reserved[8];
+};
+
+/* Write the file header to fd; name is for messages. */
+struct mkd_error *mkd_writer_create(int fd, const char *name,
+				    const struct mkd_writer_options *opts,
+				    struct mkd_writer **ret);
+/* A section of any type but SUMMARY (enum mkd_section_type or private). */
+struct mkd_error *mkd_writer_add_section(struct mkd_writer *w, uint32_t type,
+					 const void *data, size_t len);
+/* The RAM map (byte ranges, sorted); before the first page. */
+struct mkd_error *mkd_writer_set_ram(struct mkd_writer *w,
+				     const struct mkd_range *ranges, size_t n);
+/* A key=value of the CAPTURE section; before the first page. */
+struct mkd_error *mkd_writer_set_info(struct mkd_writer *w, const char *key,
+				      const char *value);
+/* n pages of data starting at pfn (n * page_size bytes). */
+struct mkd_error *mkd_writer_add_pages(struct mkd_writer *w, uint64_t pfn,
+				       size_t n, const void *data);
+/*
+ * count pages from pfn that have no data: MKD_PAGE_ZERO, _FILTERED (with
+ * reason), _LOST, or _NOT_DUMPED (a gap).
+ */
+struct mkd_error *mkd_writer_add_run(struct mkd_writer *w, uint64_t pfn,
+				     uint64_t count, enum mkd_page_state state,
+				     enum mkd_filter_reason reason);
+void mkd_writer_get_stats(const struct mkd_writer *w,
+			  struct mkd_writer_stats *stats);
+/* Write the last checkpoint, the summary, the end record, the trailer. */
+struct mkd_error *mkd_writer_finish(struct mkd_writer *w);
+void mkd_writer_destroy(struct mkd_writer *w);
 
 #ifdef __cplusplus
 }

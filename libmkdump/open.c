@@ -17,6 +17,7 @@ static const struct mkd_format_ops *const formats[] = {
 	&mkd_format_kdump,
 	&mkd_format_diskdump,
 	&mkd_format_lkcd,
+	&mkd_format_mkd,
 };
 
 static const struct mkd_arch_ops *const archs[] = {

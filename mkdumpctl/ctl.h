@@ -66,6 +66,29 @@ void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
 void json_finish(struct json *j);
 
+/* How capture and convert write an mkd dump (write-mkd.c). */
+struct ctl_write_opts {
+	const char *command;	/* "capture", "convert" */
+	const char *codec;	/* "none", "zlib", "lzo", "zstd" */
+	int level;		/* codec level, 0 = its fast default */
+	unsigned threads;
+	uint32_t block_pages;	/* 0 = the library's default */
+	uint64_t checkpoint;	/* bytes between checkpoints, 0 = default */
+	int dump_level;		/* recorded in the dump; -1 = none */
+	bool zero_pages;	/* write all-zero pages as "zero" */
+	bool progress;		/* on standard error */
+};
+/* Copy the dump at in into a new mkd dump at out ("-": stdout). */
+int ctl_write_mkd(const char *in, const char *out,
+		  const struct ctl_write_opts *o);
+/* "zstd" or "zstd:LEVEL" into o; -1 if it is neither. */
+int ctl_parse_codec(const char *arg, struct ctl_write_opts *o);
+/* -z, -t, -b of capture and convert; 0 or an exit code. */
+int ctl_parse_write_option(const char *cmd, int c, const char *arg,
+			   struct ctl_write_opts *o);
+/* Compression threads when not told: one per online CPU, up to 16. */
+unsigned ctl_default_threads(void);
+
 int cmd_info(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -73,5 +96,7 @@ int cmd_read(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
 int cmd_sym(int argc, char **argv);
 int cmd_type(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 #endif /* MKDUMPCTL_H */

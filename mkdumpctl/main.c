@@ -18,6 +18,8 @@ static const struct ctl_command commands[] = {
 	{ "pages", cmd_pages, "count pages by class; what a dump level leaves out" },
 	{ "sym", cmd_sym, "kernel symbols: name to address, address to name" },
 	{ "type", cmd_type, "kernel types from BTF: sizes, members, offsets" },
+	{ "capture", cmd_capture, "save a crashed kernel's memory as an mkd dump" },
+	{ "convert", cmd_convert, "write a dump in another format" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -12,7 +12,8 @@ $(TRUTH) $(MUTATE): $(BUILD)/tests/%: $(BUILD)/obj/tests/filter/%.o $(STLIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT) $(GEN) $(TRUTH) $(MUTATE)
+	@$(MAKE) --no-print-directory all $(UNIT) $(GEN) $(TRUTH) $(MUTATE) \
+		$(CMP_DUMPS)
 	@mkdir -p $(BUILD)/tests && : > $(RESULTS)
 	@status=0; \
 	BUILD=$(BUILD) tests/run-unit.sh || status=1; \

@@ -13,6 +13,7 @@ static const struct {
 	{ "kdump", gen_write_kdump },
 	{ "diskdump", gen_write_diskdump },
 	{ "flat", gen_write_flat },
+	{ "mkd", gen_write_mkd },
 };
 
 int gen_write_path(const char *format, const struct gen_spec *spec,

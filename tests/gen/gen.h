@@ -104,5 +104,6 @@ size_t gen_lkcd_rle(const uint8_t *in, size_t len, uint8_t *out);
 gen_writer gen_write_kdump;
 gen_writer gen_write_diskdump;
 gen_writer gen_write_flat;
+gen_writer gen_write_mkd;
 
 #endif /* MKD_GEN_H */

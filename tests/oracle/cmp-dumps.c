@@ -2,14 +2,15 @@
 /*
  * cmp-dumps - compare two dumps of the same memory page by page.
  *
- *   cmp-dumps [-v] A-FILE... -- B-FILE...
+ *   cmp-dumps [-v] [-s] A-FILE... -- B-FILE...
  *
  * Each side is one dump (several files: a split set).  Walks the pfns of
  * both by page-state runs; every page with data on both sides (present or
  * zero) is read from both and compared.  Prints one line of counts
  *   compared=N differing=N only_a=N only_b=N lost_a=N lost_b=N
  * and, with -v, the first differing pfns on stderr.  Exit 0 when nothing
- * differs, 1 when pages differ, 2 on errors.  Test-only: uses just the
+ * differs, 1 when pages differ (with -s, "strict", also when a page with
+ * data in A has none in B), 2 on errors.  Test-only: uses just the
  * public library interface.
  */
 #include <inttypes.h>
@@ -91,7 +92,7 @@ static struct mkd_error *walk_stretch(struct side *a, struct side *b,
 	return err;
 }
 
-static int compare(struct side *a, struct side *b, bool verbose)
+static int compare(struct side *a, struct side *b, bool verbose, bool strict)
 {
 	uint64_t max = mkd_dump_max_pfn(a->dump), pfn = 0;
 	uint32_t ps = mkd_dump_page_size(a->dump);
@@ -125,20 +126,30 @@ static int compare(struct side *a, struct side *b, bool verbose)
 	printf("compared=%" PRIu64 " differing=%" PRIu64 " only_a=%" PRIu64
 	       " only_b=%" PRIu64 " lost_a=%" PRIu64 " lost_b=%" PRIu64 "\n",
 	       c.compared, c.differing, c.only_a, c.only_b, a->lost, b->lost);
-	return c.differing ? 1 : 0;
+	return c.differing || (strict && c.only_a) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct side a = { 0 }, b = { 0 };
 	struct mkd_error *err;
-	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
-	int first = verbose ? 2 : 1, sep, rc;
+	bool verbose = false, strict = false;
+	int first = 1, sep, rc;
+
+	for (; first < argc && argv[first][0] == '-' && argv[first][1] &&
+	       strcmp(argv[first], "--"); first++) {
+		if (!strcmp(argv[first], "-v"))
+			verbose = true;
+		else if (!strcmp(argv[first], "-s"))
+			strict = true;
+		else
+			break;
+	}
 
 	for (sep = first; sep < argc && strcmp(argv[sep], "--"); sep++)
 		;
 	if (sep == first || sep >= argc - 1) {
-		fprintf(stderr, "usage: cmp-dumps [-v] A-FILE... -- B-FILE...\n");
+		fprintf(stderr, "usage: cmp-dumps [-v] [-s] A-FILE... -- B-FILE...\n");
 		return 2;
 	}
 	err = mkd_dump_open_files((const char *const *)argv + first,
@@ -155,7 +166,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cmp-dumps: page sizes differ\n");
 		rc = 2;
 	} else {
-		rc = compare(&a, &b, verbose);
+		rc = compare(&a, &b, verbose, strict);
 	}
 	mkd_dump_destroy(a.dump);
 	mkd_dump_destroy(b.dump);

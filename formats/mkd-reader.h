@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * mkd-reader.h - what the two files of the mkd reader share: mkd.c opens
+ * dumps and reads pages, mkd-recover.c finds the index of a dump that was
+ * cut short.  Nothing outside formats/mkd*.c includes this.
+ */
+#ifndef MKD_READER_H
+#define MKD_READER_H
+
+#include "mkd-layout.h"
+
+#define MAX_SECTIONS 4096
+
+struct seg {
+	struct mkd_dir_entry d;
+	bool loaded;
+	char *bad;			/* why it cannot be used, or NULL */
+	struct mkd_run_entry *runs;
+	uint64_t *rank;			/* stored pages before each run */
+	struct mkd_block_entry *blocks;
+};
+
+struct slot {
+	uint64_t block;
+	uint64_t used;			/* LRU clock */
+	bool valid;
+	uint8_t *data;
+};
+
+struct mkd_reader {
+	struct mkd_fheader h;
+	struct mkd_file *f;
+	struct seg *segs;
+	size_t nsegs;
+	uint64_t end_pfn;		/* the segments describe [0, end_pfn) */
+	struct mkd_section_entry *sections;
+	size_t nsections;
+	uint8_t *rbuf;			/* one block record as read */
+	size_t rbuf_cap;
+	struct slot *cache;
+	size_t ncache;
+	uint64_t clock;
+	struct mkd_decompressor *dec;
+};
+
+/* Is [offset, offset + len) inside the file? */
+bool mkd_reader_fits(const struct mkd_reader *r, uint64_t offset,
+		     uint64_t len);
+/*
+ * Read the record at offset with its len-byte payload into a new buffer
+ * (*ret): it must be of type and both its checksums good, else
+ * MKD_ERR_CORRUPT says why.
+ */
+struct mkd_error *mkd_reader_read_record(struct mkd_reader *r,
+					 uint64_t offset, uint16_t type,
+					 uint64_t len, struct mkd_record *rec,
+					 uint8_t **ret);
+/* The len first bytes of a record; false if it is not this dump's. */
+bool mkd_reader_peek(struct mkd_reader *r, uint64_t offset,
+		     struct mkd_record *rec, uint8_t *head, size_t len);
+/* Does an INDEX payload of len bytes hold what its head counts? */
+bool mkd_reader_index_ok(const struct mkd_seg_head *sh, uint64_t len);
+/* The segments follow each other from pfn 0, and so do their blocks. */
+bool mkd_reader_directory_ok(const struct mkd_reader *r);
+/* n section entries at p become r->sections. */
+struct mkd_error *mkd_reader_sections_decode(struct mkd_reader *r,
+					     const uint8_t *p, uint64_t n);
+/*
+ * A dump without a good END: the segments and sections from its last
+ * good checkpoint (mkd-recover.c).
+ */
+struct mkd_error *mkd_reader_recover(struct mkd_reader *r);
+
+#endif /* MKD_READER_H */
