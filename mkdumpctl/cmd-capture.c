@@ -20,10 +20,14 @@ static const char capture_help[] =
 "power loss) OUT still reads up to its last checkpoint.  Pages that\n"
 "cannot be read from IN are recorded as lost.\n"
 "\n"
-"  -d, --dump-level LEVEL   pages to leave out, as makedumpfile's bits:\n"
-"                           1 = zero pages (recorded as zero: nothing is\n"
-"                           lost).  2, 4, 8, 16 (page cache, user and free\n"
-"                           pages) are not implemented yet.  Default 1.\n"
+"  -d, --dump-level LEVEL   pages to leave out, as makedumpfile -d decides\n"
+"                           them (from VMCOREINFO and the struct pages in\n"
+"                           IN): 1 zero pages (recorded as zero: nothing\n"
+"                           is lost), 2 page cache without private data,\n"
+"                           4 all page cache, 8 user pages, 16 free pages;\n"
+"                           hwpoison and offline pages go at any level\n"
+"                           above 1.  Left-out pages are recorded as\n"
+"                           filtered, with the reason.  Default 1.\n"
 "  -z, --codec CODEC[:N]    zstd (default), lzo, zlib or none; N is the\n"
 "                           codec's level (default: its fastest)\n"
 "  -t, --threads N          compress on N threads (default: one per CPU)\n"
@@ -34,9 +38,6 @@ static const char capture_help[] =
 "\n"
 "Progress goes to standard error when it is a terminal.\n";
 
-/* The -d bits this version can honour. */
-#define LEVELS_DONE 1
-
 static int check_level(const char *arg, int *level)
 {
 	uint64_t v;
@@ -44,11 +45,6 @@ static int check_level(const char *arg, int *level)
 	if (!ctl_parse_u64(arg, &v) || v > 31)
 		return ctl_usage_error("capture", "bad dump level '%s' (0 to 31)",
 				       arg);
-	if (v & ~(uint64_t)LEVELS_DONE) {
-		fprintf(stderr, "%s capture: dump level %d: leaving out page cache, user or free pages (bits 2, 4, 8, 16) is not implemented yet; use -d 0 or -d 1\n",
-			ctl_progname, (int)v);
-		return EXIT_USAGE;
-	}
 	*level = (int)v;
 	return 0;
 }

@@ -34,6 +34,8 @@ struct progress {
 struct copy {
 	struct mkd_dump *src;
 	struct mkd_writer *w;
+	struct mkd_classifier *cl;	/* dump levels 2-31; else NULL */
+	int dump_level;
 	uint32_t page_size;
 	uint8_t *buf;
 	uint64_t lost;
@@ -115,11 +117,44 @@ static struct mkd_error *copy_present(struct copy *c, uint64_t pfn,
 	return NULL;
 }
 
+/*
+ * Pages with data, cut by page class: a class the dump level leaves out
+ * is written filtered, with the class as its reason; the rest is copied.
+ * The classifier reads struct pages a section at a time, in pfn order,
+ * so only the pages kept are read.
+ */
+static struct mkd_error *copy_classified(struct copy *c, uint64_t pfn,
+					 uint64_t count)
+{
+	struct mkd_error *err = NULL;
+
+	while (!err && count) {
+		struct mkd_class_run cr;
+		uint64_t n;
+
+		err = mkd_classify(c->cl, pfn, &cr);
+		if (err)
+			break;
+		/* A class run starts at pfn and holds at least that page. */
+		n = cr.count && cr.count < count ? cr.count : count;
+		if (mkd_dump_level_excludes(c->dump_level, cr.cls))
+			err = mkd_writer_add_run(c->w, pfn, n, MKD_PAGE_FILTERED,
+						 (enum mkd_filter_reason)cr.cls);
+		else
+			err = copy_present(c, pfn, n);
+		pfn += n;
+		count -= n;
+	}
+	return err;
+}
+
 static struct mkd_error *copy_run(struct copy *c,
 				  const struct mkd_page_run *run)
 {
 	switch (run->state) {
 	case MKD_PAGE_PRESENT:
+		if (c->cl)
+			return copy_classified(c, run->pfn, run->count);
 		return copy_present(c, run->pfn, run->count);
 	case MKD_PAGE_ZERO:
 	case MKD_PAGE_FILTERED:
@@ -344,6 +379,20 @@ int ctl_write_mkd(const char *in, const char *out,
 	if (err)
 		return ctl_fail(err);
 	mkd_error_destroy(mkd_dump_set_cache_size(c.src, 0));
+	/*
+	 * Zero pages (bit 1) are the writer's to find; the rest need page
+	 * classes.  Before the output exists: a refusal writes nothing.
+	 */
+	c.dump_level = o->dump_level;
+	if (o->dump_level > 1)
+		err = mkd_classifier_create(c.src, o->dump_level & ~1, &c.cl);
+	if (err) {
+		fprintf(stderr, "%s %s: %s\n", ctl_progname, o->command,
+			mkd_error_message(err));
+		rc = ctl_exit_code(err);
+		mkd_error_destroy(err);
+		goto out;
+	}
 	c.page_size = mkd_dump_page_size(c.src);
 	c.buf = malloc((size_t)BATCH_PAGES * c.page_size);
 	rc = c.buf ? open_output(out, in, &fd, &regular) : EXIT_FAILURE_;
@@ -362,6 +411,7 @@ int ctl_write_mkd(const char *in, const char *out,
 	rc = copy_to(&c, fd, in, out, o);
 out:
 	mkd_writer_destroy(c.w);
+	mkd_classifier_destroy(c.cl);
 	mkd_dump_destroy(c.src);
 	free(c.buf);
 	return rc;

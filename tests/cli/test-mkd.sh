@@ -61,9 +61,11 @@ expect_rc 0 "capture to a pipe reads back" "$CMP" -s "$T_TMP/a.elf" -- "$T_TMP/p
 	|| pass "capture is silent when stderr is not a terminal"
 
 # refusals
-expect_rc 2 "capture -d 2 is refused" "$CTL" capture -d 2 "$T_TMP/a.elf" "$T_TMP/x.mkd"
-grep -q "not implemented yet" "$T_TMP/err" && pass "... saying it is not implemented yet" \
-	|| fail "... saying it is not implemented yet: $(cat "$T_TMP/err")"
+expect_rc 3 "capture -d 2 without struct page facts is refused" \
+	"$CTL" capture -d 2 "$T_TMP/a.elf" "$T_TMP/x.mkd"
+grep -q "dump level 2: vmcoreinfo has no" "$T_TMP/err" \
+	&& pass "... naming what vmcoreinfo lacks" \
+	|| fail "... naming what vmcoreinfo lacks: $(cat "$T_TMP/err")"
 [ -e "$T_TMP/x.mkd" ] && fail "a refused capture writes nothing" \
 	|| pass "a refused capture writes nothing"
 expect_rc 2 "capture -d 32 is refused" "$CTL" capture -d 32 "$T_TMP/a.elf" "$T_TMP/x.mkd"
