@@ -115,15 +115,6 @@ START_TEST(elf_truncated_loses_only_the_tail)
 }
 END_TEST
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
 /* Hostile headers: clear errors, never a crash or a huge allocation. */
 START_TEST(elf_hostile_headers)
 {
@@ -156,7 +147,7 @@ START_TEST(elf_hostile_headers)
 
 		memcpy(copy, data, len);
 		memcpy(copy + cases[i].off, &cases[i].value, cases[i].size);
-		write_file(bad, copy, len);
+		unit_spill(bad, copy, len);
 		err = mkd_dump_open(bad, NULL, &dump);
 		ck_assert_msg(err != NULL, "case %zu opened", i);
 		ck_assert_msg(mkd_error_code(err) == cases[i].code,
@@ -206,7 +197,7 @@ START_TEST(not_a_dump)
 	struct mkd_error *err;
 
 	snprintf(path, sizeof(path), "%s/empty", unit_tmpdir());
-	write_file(path, "", 0);
+	unit_spill(path, "", 0);
 	err = mkd_dump_open(path, NULL, &dump);
 	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_NOT_DUMP);
 	mkd_error_destroy(err);

@@ -19,30 +19,6 @@ static const char base_spec[] =
 	"filter 300000 320000 free\n"
 	"ram 100000000 100100000\n";
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	int fd = open(path, O_RDONLY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	ck_assert_int_eq(read(fd, buf, (size_t)st.st_size), st.st_size);
-	close(fd);
-	*len = (size_t)st.st_size;
-	return buf;
-}
-
-static void spill(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
 /* The logical file of a flattened one, through the container's view. */
 static struct mkd_file *view_of(const char *path)
 {
@@ -57,7 +33,7 @@ static struct mkd_file *view_of(const char *path)
 static void check_view(const char *flat, const char *inner)
 {
 	size_t len, off;
-	uint8_t *want = slurp(inner, &len), buf[7919];
+	uint8_t *want = unit_slurp(inner, &len), buf[7919];
 	struct mkd_file *view = view_of(flat);
 
 	ck_assert_uint_eq(view->size, len);
@@ -143,9 +119,9 @@ START_TEST(flat_cut_short)
 
 	ck_assert_int_ge(asprintf(&spec, "%soption end 0\n", base_spec), 0);
 	path = unit_gen("flat", spec, "cut.flat");
-	data = slurp(path, &len);
+	data = unit_slurp(path, &len);
 	snprintf(cut, sizeof(cut), "%s.cut", path);
-	spill(cut, data, len);
+	unit_spill(cut, data, len);
 	for (at = len - 1; at > 4096; at = at > 40000 ? at - 23456 : 4096) {
 		struct mkd_dump *dump = NULL;
 		struct mkd_error *err;
@@ -197,7 +173,7 @@ START_TEST(flat_hostile_records)
 	struct mkd_dump *dump = NULL;
 	struct mkd_error *err;
 	size_t len, i;
-	uint8_t *data = slurp(path, &len);
+	uint8_t *data = unit_slurp(path, &len);
 
 	snprintf(bad, sizeof(bad), "%s.bad", path);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -205,7 +181,7 @@ START_TEST(flat_hostile_records)
 
 		memcpy(copy, data, len);
 		put_be64(copy + cases[i].off, cases[i].value);
-		spill(bad, copy, len);
+		unit_spill(bad, copy, len);
 		err = mkd_dump_open(bad, NULL, &dump);
 		ck_assert_msg(err != NULL, "case %zu opened", i);
 		ck_assert_msg(mkd_error_code(err) == cases[i].code &&
@@ -216,7 +192,7 @@ START_TEST(flat_hostile_records)
 		free(copy);
 	}
 	/* Shorter than its header. */
-	spill(bad, data, 100);
+	unit_spill(bad, data, 100);
 	err = mkd_dump_open(bad, NULL, &dump);
 	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_TRUNCATED);
 	mkd_error_destroy(err);
@@ -239,7 +215,7 @@ START_TEST(flat_many_records)
 	inner = unit_gen("kdump", spec, "tiny-inner.kdump");
 	check_view(flat, inner);
 	view = view_of(flat);
-	want = slurp(inner, &len);
+	want = unit_slurp(inner, &len);
 	ck_assert_uint_eq(view->size, len);
 	mkd_file_destroy(view);
 	free(want);

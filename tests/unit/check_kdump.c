@@ -29,30 +29,6 @@ static char *spec_with(const char *extra)
 	return s;
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	int fd = open(path, O_RDONLY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	ck_assert_int_eq(read(fd, buf, (size_t)st.st_size), st.st_size);
-	close(fd);
-	*len = (size_t)st.st_size;
-	return buf;
-}
-
-static void spill(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
 /*
  * Count page states by run and read every present page, which must read
  * as spec says: for dumps with lost pages, where unit_check_pattern()
@@ -416,10 +392,10 @@ START_TEST(kdump_truncated_anywhere)
 	char *path = unit_gen("kdump", spec, "cut.kdump"), cut[512];
 	uint64_t counts[MKD_PAGE_STATE_COUNT];
 	size_t len, at, opened = 0;
-	uint8_t *data = slurp(path, &len);
+	uint8_t *data = unit_slurp(path, &len);
 
 	snprintf(cut, sizeof(cut), "%s.cut", path);
-	spill(cut, data, len);
+	unit_spill(cut, data, len);
 	/* From the end down, so that each cut is one ftruncate(). */
 	for (at = len - 1; at > 0;
 	     at = at > 0x10000 ? at - 37000 : at > 1500 ? at - 1500 : 0) {
@@ -460,7 +436,7 @@ struct patch {
 static void check_patches(const char *path, const struct patch *p, size_t n)
 {
 	size_t len, i;
-	uint8_t *data = slurp(path, &len);
+	uint8_t *data = unit_slurp(path, &len);
 	char bad[512];
 
 	snprintf(bad, sizeof(bad), "%s.bad", path);
@@ -471,7 +447,7 @@ static void check_patches(const char *path, const struct patch *p, size_t n)
 
 		memcpy(copy, data, len);
 		memcpy(copy + p[i].off, &p[i].value, p[i].size);
-		spill(bad, copy, len);
+		unit_spill(bad, copy, len);
 		err = mkd_dump_open(bad, NULL, &dump);
 		ck_assert_msg(err != NULL, "case %zu opened", i);
 		ck_assert_msg(mkd_error_code(err) == p[i].code, "case %zu: %s",
@@ -519,14 +495,14 @@ START_TEST(kdump_hostile_ram_bitmap)
 	struct mkd_error *err;
 	uint32_t bs, sub;
 	size_t len;
-	uint8_t *data = slurp(path, &len);
+	uint8_t *data = unit_slurp(path, &len);
 
 	memcpy(&bs, data + 428, 4);
 	memcpy(&sub, data + 432, 4);
 	/* 4M pfns: the first bitmap is 512 KiB; make it 0101... */
 	memset(data + (1 + (size_t)sub) * bs, 0x55, 512 << 10);
 	snprintf(bad, sizeof(bad), "%s.bad", path);
-	spill(bad, data, len);
+	unit_spill(bad, data, len);
 	err = mkd_dump_open(bad, NULL, &dump);
 	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_CORRUPT);
 	ck_assert_ptr_nonnull(strstr(mkd_error_message(err), "more than"));
@@ -567,7 +543,7 @@ START_TEST(kdump_hostile_descriptors)
 	char *spec = spec_with("codec zlib\n");
 	char *path = unit_gen("kdump", spec, "desc.kdump"), bad[512];
 	size_t len, i;
-	uint8_t *data = slurp(path, &len), page[4096];
+	uint8_t *data = unit_slurp(path, &len), page[4096];
 
 	snprintf(bad, sizeof(bad), "%s.bad", path);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -578,7 +554,7 @@ START_TEST(kdump_hostile_descriptors)
 
 		memcpy(copy, data, len);
 		memcpy(copy + at, &cases[i].value, cases[i].size);
-		spill(bad, copy, len);
+		unit_spill(bad, copy, len);
 		dump = unit_open(bad);
 		err = mkd_read_phys(dump, 5 * 4096, page, 4096, NULL);
 		ck_assert_msg(mkd_error_code(err) == cases[i].code,

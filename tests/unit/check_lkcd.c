@@ -258,25 +258,9 @@ struct blob {
 static struct blob slurp(const char *path)
 {
 	struct blob b;
-	int fd = open(path, O_RDONLY);
-	off_t size;
 
-	ck_assert_int_ge(fd, 0);
-	size = lseek(fd, 0, SEEK_END);
-	b.len = (size_t)size;
-	b.data = malloc(b.len + 1);
-	ck_assert_int_eq(pread(fd, b.data, b.len, 0), (ssize_t)b.len);
-	close(fd);
+	b.data = unit_slurp(path, &b.len);
 	return b;
-}
-
-static void spill(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
-	close(fd);
 }
 
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
@@ -327,7 +311,7 @@ static char *dump_with_records(const char *codec, const struct rec *r,
 		off += REC_SIZE + r[i].len;
 	}
 	put_record(b.data + off, 0, 0, DP_END);
-	spill(path, b.data, off + REC_SIZE);
+	unit_spill(path, b.data, off + REC_SIZE);
 	free(b.data);
 	return path;
 }
@@ -494,7 +478,7 @@ START_TEST(lkcd_truncated_everywhere)
 		struct mkd_dump *dump = NULL;
 		struct mkd_error *err;
 
-		spill(cut, b.data, at);
+		unit_spill(cut, b.data, at);
 		err = mkd_dump_open(cut, NULL, &dump);
 		if (at < 742) {		/* the v9 header */
 			ck_assert_msg(err, "cut at %zu opened", at);
@@ -567,7 +551,7 @@ START_TEST(lkcd_v1_virtual_addresses)
 		put64(b.data + off, get64(b.data + off) + 0xc0000000ULL);
 		off += REC_SIZE + get32(b.data + off + 8);
 	}
-	spill(path, b.data, b.len);
+	unit_spill(path, b.data, b.len);
 	dump = unit_open(path);
 	unit_check_pattern(dump, spec, NULL);
 	ck_assert_uint_eq(mkd_dump_max_pfn(dump), 0x20);
@@ -600,7 +584,7 @@ static void try_patches(const char *path, const struct patch *cases,
 
 		memcpy(copy, b.data, b.len);
 		memcpy(copy + cases[i].off, &cases[i].value, cases[i].size);
-		spill(bad, copy, b.len);
+		unit_spill(bad, copy, b.len);
 		err = mkd_dump_open(bad, NULL, &dump);
 		ck_assert_msg(err, "case %zu opened", i);
 		ck_assert_msg(mkd_error_code(err) == cases[i].code,
@@ -656,7 +640,7 @@ START_TEST(lkcd_hostile_input)
 	try_patches(p5, v5, sizeof(v5) / sizeof(v5[0]));
 	/* A header cut short names the file. */
 	snprintf(path, sizeof(path), "%s.short", p9);
-	spill(path, "\xed\x23\x8f\x61\x73\x01\x19\xa8\x09\0\0\0", 12);
+	unit_spill(path, "\xed\x23\x8f\x61\x73\x01\x19\xa8\x09\0\0\0", 12);
 	err = mkd_dump_open(path, NULL, &dump);
 	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_TRUNCATED);
 	ck_assert_ptr_nonnull(strstr(mkd_error_message(err), path));
@@ -675,7 +659,7 @@ START_TEST(lkcd_absurd_page_count)
 	struct mkd_dump *dump;
 
 	put32(b.data + 48, 0xffffffff);		/* dh_num_pages */
-	spill(path, b.data, b.len);
+	unit_spill(path, b.data, b.len);
 	dump = unit_open(path);
 	unit_check_pattern(dump, "ram 0 10000\n", NULL);
 	mkd_dump_destroy(dump);

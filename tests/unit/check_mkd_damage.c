@@ -52,26 +52,10 @@ struct truth {
 
 static struct blob slurp(const char *path)
 {
-	struct blob b = { 0 };
-	int fd = open(path, O_RDONLY);
-	off_t len = lseek(fd, 0, SEEK_END);
+	struct blob b;
 
-	ck_assert_int_ge(len, 0);
-	b.len = (size_t)len;
-	b.data = malloc(b.len);
-	ck_assert(b.data != NULL);
-	ck_assert_int_eq(pread(fd, b.data, b.len, 0), (ssize_t)b.len);
-	close(fd);
+	b.data = unit_slurp(path, &b.len);
 	return b;
-}
-
-static void spit(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
-	close(fd);
 }
 
 /* Every record from the header to the trailer. */
@@ -165,7 +149,7 @@ static void check_cut(const struct truth *t, uint64_t cut)
 	struct mkd_dump *dump = NULL;
 	struct mkd_error *err;
 
-	spit(t->copy, t->file.data, cut);
+	unit_spill(t->copy, t->file.data, cut);
 	err = mkd_dump_open(t->copy, NULL, &dump);
 	if (cut < MKD_HEADER_SIZE) {
 		ck_assert_msg(err != NULL, "cut at %llu opens",
@@ -245,7 +229,7 @@ static void check_flip(const struct truth *t, uint64_t off)
 
 	memcpy(copy, t->file.data, t->file.len);
 	copy[off] ^= (uint8_t)(1u << (off * 5 % 8));
-	spit(t->copy, copy, t->file.len);
+	unit_spill(t->copy, copy, t->file.len);
 	free(copy);
 	err = mkd_dump_open(t->copy, NULL, &dump);
 	if (err) {
@@ -330,7 +314,7 @@ START_TEST(mkd_damaged_block_costs_only_its_pages)
 			blk = &t.recs[i];
 	ck_assert_ptr_nonnull(blk);
 	t.file.data[blk->offset + MKD_RECORD_SIZE + 10] ^= 0x40;
-	spit(t.copy, t.file.data, t.file.len);
+	unit_spill(t.copy, t.file.data, t.file.len);
 	dump = unit_open(t.copy);
 	ck_assert(!mkd_dump_incomplete(dump));
 	for (pfn = 0; pfn < t.max_pfn; pfn++) {
@@ -379,7 +363,7 @@ START_TEST(mkd_broken_checkpoint_chain)
 	seg1_end = mkd_le64(t.file.data + idx[1]->offset + MKD_RECORD_SIZE + 8);
 	seg4_end = mkd_le64(t.file.data + idx[4]->offset + MKD_RECORD_SIZE + 8);
 	t.file.data[idx[1]->offset + 20] ^= 1;	/* segment 1's number */
-	spit(t.copy, t.file.data, idx[4]->end);
+	unit_spill(t.copy, t.file.data, idx[4]->end);
 	dump = unit_open(t.copy);
 	ck_assert(mkd_dump_incomplete(dump));
 	ck_assert_ok(mkd_page_state(dump, 0, &run));
@@ -457,7 +441,7 @@ static struct mkd_error *open_patched(struct truth *t, const struct rec *r,
 		reseal_record(t, d, r);
 	else
 		reseal_header(d);
-	spit(t->copy, d, t->file.len);
+	unit_spill(t->copy, d, t->file.len);
 	free(d);
 	*dump = NULL;
 	err = mkd_dump_open(t->copy, NULL, dump);

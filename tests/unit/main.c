@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* main.c - runs every registered Check suite */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -51,6 +52,30 @@ char *unit_gen(const char *format, const char *spec, const char *name)
 	ck_assert_int_eq(fclose(f), 0);
 	gen_spec_free(&s);
 	return path;
+}
+
+uint8_t *unit_slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	off_t size = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+	uint8_t *buf;
+
+	ck_assert_msg(size >= 0, "cannot read %s", path);
+	buf = malloc((size_t)size + 1);
+	ck_assert(buf != NULL);
+	ck_assert_int_eq(pread(fd, buf, (size_t)size, 0), size);
+	close(fd);
+	*len = (size_t)size;
+	return buf;
+}
+
+void unit_spill(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_msg(fd >= 0, "cannot create %s", path);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
 }
 
 struct mkd_dump *unit_open(const char *path)

@@ -28,6 +28,10 @@ const char *unit_tmpdir(void);
  * Writers of split dumps put the other parts at path.2, path.3...
  */
 char *unit_gen(const char *format, const char *spec, const char *name);
+/* A whole file in memory (malloc'd, one spare byte); fails the test if not. */
+uint8_t *unit_slurp(const char *path, size_t *len);
+/* Write data to path, replacing it; fails the test if not. */
+void unit_spill(const char *path, const void *data, size_t len);
 /* Open path, failing the test with the error message if it cannot. */
 struct mkd_dump *unit_open(const char *path);
 /* Fail the test with err's message if err is not NULL. */
