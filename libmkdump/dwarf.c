@@ -269,6 +269,26 @@ static struct mkd_error *definition_of(struct mkd_dwarf *dw, Dwarf_Die *die,
 	return get_type(dw, &def, depth + 1, ret);
 }
 
+/*
+ * The names of an anonymous type's members, hashed: anonymous types
+ * that a macro expands at one place (struct_group() in struct sk_buff)
+ * share their file, line and column, not their members.
+ */
+static uint64_t member_names(Dwarf_Die *die)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	Dwarf_Die child;
+	unsigned n = 0;
+
+	if (dwarf_child(die, &child) != 0)
+		return h;
+	do {
+		h = dw_hash_str(dw_hash_u64(h, (uint64_t)dwarf_tag(&child)),
+				dwarf_diename(&child));
+	} while (++n <= MAX_ITEMS && dwarf_siblingof(&child, &child) == 0);
+	return h;
+}
+
 /* Structs, unions, enums, functions: bodies are filled from the list. */
 static struct mkd_error *get_body_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 				       uint8_t kind, unsigned depth,
@@ -296,6 +316,8 @@ static struct mkd_error *get_body_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 	/* Without a place to tell it by, a type is shared with none. */
 	if (kind == MKD_TYPE_FUNCTION || !s.file)
 		s.length = dwarf_dieoffset(die);
+	else if (!s.name)
+		s.length = member_names(die);
 	*ret = shape_find(dw, &s);
 	if (*ret)
 		return die_add(dw, dwarf_dieoffset(die), *ret);
