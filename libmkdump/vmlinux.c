@@ -266,6 +266,9 @@ static struct mkd_error *add_symbol(struct sym_load *l, struct mkd_symtab *tab,
 	add.type = nm_type(sym, &sh);
 	/* Below the image: per-CPU offsets and other values stay. */
 	image = sym->st_shndx != SHN_ABS && sym->st_value >= l->image_start;
+	/* kallsyms lists per-CPU variables as absolute: so do we. */
+	if (!image && sym->st_shndx != SHN_ABS)
+		add.type = 'A';
 	add.address = image ? sym->st_value + l->offset : sym->st_value;
 	add.absolute = !image;
 	add.size = sym->st_size;
