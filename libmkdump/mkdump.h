@@ -476,7 +476,9 @@ struct mkd_error *mkd_symbol_count(struct mkd_dump *dump, size_t *count);
 /* Kernel types
  *
  * A C type model built on first use from the kernel's BTF, read from the
- * dump between __start_BTF and __stop_BTF (no debuginfo package needed).
+ * dump between __start_BTF and __stop_BTF (no debuginfo package needed),
+ * or, once mkd_dump_load_vmlinux() has loaded a vmlinux with DWARF, from
+ * that DWARF alone (converted as lookups need it).
  * Types are opaque and live as long as the dump; every accessor is
  * infallible.  Typedef and qualifier chains are checked when the model is
  * built, so walking them always ends.
