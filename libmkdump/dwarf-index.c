@@ -170,6 +170,8 @@ static struct mkd_error *name_add(struct mkd_dwarf *dw, uint8_t kind,
 	e->off = off;
 	e->complete = complete;
 	*added = true;
+	if (kind != DW_NAME_ENUMERATOR)
+		dw->ntype_names++;
 	return NULL;
 }
 

@@ -44,6 +44,7 @@ struct mkd_dwarf {
 	unsigned pointer_size;
 	size_t nunits;
 	struct dw_table names;		/* struct dw_name */
+	size_t ntype_names;		/* names that are not enumerators */
 	struct dw_table dies;		/* DIE offset -> type */
 	struct dw_table shapes;		/* dedup key -> type */
 	struct dw_chunk *chunks;	/* where types and members live */

@@ -800,7 +800,7 @@ struct mkd_error *mkd_dwarf_enumerator(struct mkd_dwarf *dw, const char *name,
 
 size_t mkd_dwarf_named_count(const struct mkd_dwarf *dw)
 {
-	return dw->names.count;
+	return dw->ntype_names;
 }
 
 size_t mkd_dwarf_converted_count(const struct mkd_dwarf *dw)

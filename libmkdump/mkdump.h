@@ -580,7 +580,7 @@ struct mkd_error *mkd_type_member_offset(struct mkd_dump *dump,
 /* The value of an enumerator, e.g. "PIDTYPE_TGID"; *type may be NULL. */
 struct mkd_error *mkd_enum_value(struct mkd_dump *dump, const char *name,
 				 int64_t *value, const struct mkd_type **type);
-/* Number of types in the model (after building it). */
+/* Number of types in the model (BTF), or of type names DWARF defines. */
 struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
 /* Writing mkd dumps (doc/mkd-format.md) */
 

@@ -1,3 +1,11 @@
+/*
+ * btf-seed.c - the source of seeds/btf/clang-bpf.btf, a small BTF with
+ * the kinds the kernel's lacks in its first types (bitfields with
+ * kind_flag, unions, anonymous members, flexible arrays, variadic
+ * prototypes, 64-bit enums, variables and data sections):
+ *   clang -target bpf -g -O2 -c btf-seed.c -o seed.o
+ *   llvm-objcopy --dump-section .BTF=btf/clang-bpf.btf seed.o
+ */
 typedef unsigned long long u64;
 typedef int pid_t;
 enum state { RUNNING, SLEEPING = 2, DEAD = -1 };
