@@ -558,7 +558,7 @@ static struct mkd_error *member_place(Dwarf_Die *die,
 		    dwarf_formref_die(&attr, &type))
 			dwarf_aggregate_size(&type, &storage);
 	}
-	if (storage > 16 || old + bits > 8 * storage)
+	if (storage > 16 || old > 8 * storage || bits > 8 * storage - old)
 		return die_error(die, "a bitfield outside its storage unit");
 	f->bit_offset += 8 * storage - old - bits;
 	return NULL;
