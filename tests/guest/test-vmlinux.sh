@@ -3,7 +3,9 @@
 # to the dump's own: every member offset, size and bitfield that DWARF
 # gives for ~60 kernel structs (and the structs they point to) equals
 # BTF's; its ELF symbols, moved by the KASLR offset, list every line of
-# the guest's /proc/kallsyms; a vmlinux of another kernel is refused.
+# the guest's /proc/kallsyms, and module symbols read with DWARF's
+# struct module list every module line; a vmlinux of another kernel is
+# refused.
 # Without the debug vmlinux (an ~860 MB download) every check is a
 # counted SKIP that says how to get it.
 set -uo pipefail
@@ -70,6 +72,22 @@ check_symbols() {
 	fi
 }
 
+# Module symbols are read through struct module: with a vmlinux, DWARF
+# lays it out, and the modules' lines must still equal /proc/kallsyms's.
+check_modules() {
+	local dump=$1 dir=$2 n
+	[ -e "$dir/kallsyms.txt" ] || return
+	grep '\[' "$dir/kallsyms.txt" | sort > "$T_TMP/want"
+	n=$(wc -l < "$T_TMP/want")
+	"$CTL" sym --vmlinux "$VMLINUX" --list -- "$dump" 2> "$T_TMP/err" |
+		grep '\[' | sort > "$T_TMP/got"
+	if [ "$n" -gt 0 ] && cmp -s "$T_TMP/want" "$T_TMP/got"; then
+		pass "${dump#"$GUEST_OUT"/}: module symbols found with DWARF's struct module equal all $n module lines of /proc/kallsyms"
+	else
+		fail "${dump#"$GUEST_OUT"/}: module symbols with DWARF differ from /proc/kallsyms: $(comm -3 "$T_TMP/want" "$T_TMP/got" | head -n 3 | tr '\n' ' ') $(head -c 200 "$T_TMP/err")"
+	fi
+}
+
 # A vmlinux of another kernel: a small ELF with a banner, with and
 # without a build ID.
 check_refusals() {
@@ -118,6 +136,7 @@ else
 		fi
 		check_types "$GUEST_OUT/$1/$2"
 		check_symbols "$GUEST_OUT/$1/$2" "$GUEST_OUT/$1"
+		check_modules "$GUEST_OUT/$1/$2" "$GUEST_OUT/$1"
 	done
 	check_refusals
 fi
