@@ -75,10 +75,15 @@ static bool die_eq(const void *entry, const void *key)
 	return ((const struct die_entry *)entry)->off == *(const Dwarf_Off *)key;
 }
 
+static uint64_t die_hash(Dwarf_Off off)
+{
+	return dw_hash_u64(0xcbf29ce484222325ull, off);
+}
+
 static struct mkd_type *die_find(struct mkd_dwarf *dw, Dwarf_Off off)
 {
-	struct die_entry *e = dw_table_find(&dw->dies, dw_hash_u64(0, off),
-					    die_eq, &off);
+	struct die_entry *e = dw_table_find(&dw->dies, die_hash(off), die_eq,
+					    &off);
 
 	return e ? e->type : NULL;
 }
@@ -86,7 +91,7 @@ static struct mkd_type *die_find(struct mkd_dwarf *dw, Dwarf_Off off)
 static struct mkd_error *die_add(struct mkd_dwarf *dw, Dwarf_Off off,
 				 struct mkd_type *t)
 {
-	struct die_entry *e = dw_table_insert(&dw->dies, dw_hash_u64(0, off));
+	struct die_entry *e = dw_table_insert(&dw->dies, die_hash(off));
 
 	if (!e)
 		return &mkd_enomem;
@@ -269,10 +274,24 @@ static struct mkd_error *definition_of(struct mkd_dwarf *dw, Dwarf_Die *die,
 	return get_type(dw, &def, depth + 1, ret);
 }
 
+/* A member's type as far as one DIE tells: its tag and name. */
+static uint64_t hash_member_type(uint64_t h, Dwarf_Die *member)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die type;
+
+	if (!dwarf_attr(member, DW_AT_type, &attr) ||
+	    !dwarf_formref_die(&attr, &type))
+		return dw_hash_u64(h, 0);
+	h = dw_hash_u64(h, (uint64_t)dwarf_tag(&type));
+	return dw_hash_str(h, dwarf_diename(&type));
+}
+
 /*
- * The names of an anonymous type's members, hashed: anonymous types
- * that a macro expands at one place (struct_group() in struct sk_buff)
- * share their file, line and column, not their members.
+ * The members of an anonymous type (tags, names, their types' tags and
+ * names), hashed: anonymous types that a macro expands at one place
+ * (struct_group() in struct sk_buff) share their file, line and column,
+ * not their members.
  */
 static uint64_t member_names(Dwarf_Die *die)
 {
@@ -285,6 +304,7 @@ static uint64_t member_names(Dwarf_Die *die)
 	do {
 		h = dw_hash_str(dw_hash_u64(h, (uint64_t)dwarf_tag(&child)),
 				dwarf_diename(&child));
+		h = hash_member_type(h, &child);
 	} while (++n <= MAX_ITEMS && dwarf_siblingof(&child, &child) == 0);
 	return h;
 }
