@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * dwarf-internal.h - what dwarf-index.c and dwarf.c share: the source's
+ * dwarf-internal.h - what dwarf-index.c, dwarf.c and dwarf-body.c share: the source's
  * state and its hash tables.  Every table entry starts with its 64-bit
  * hash, never 0 (0 marks an empty slot).
  */
@@ -59,6 +59,18 @@ struct mkd_dwarf {
 };
 
 struct mkd_error *dw_index_build(struct mkd_dwarf *dw);
+
+/* dwarf.c: memory that lives as long as the source, zeroed. */
+void *dw_alloc(struct mkd_dwarf *dw, size_t len);
+struct mkd_error *dw_die_error(Dwarf_Die *die, const char *what);
+bool dw_attr_udata(Dwarf_Die *die, unsigned name, Dwarf_Word *value);
+uint64_t dw_byte_size(Dwarf_Die *die);
+/* The type DW_AT_type names (void when none), made if need be. */
+struct mkd_error *dw_type_of(struct mkd_dwarf *dw, Dwarf_Die *die,
+			     unsigned depth, struct mkd_type **ret);
+/* dwarf-body.c: fill the members, enumerators or parameters of t. */
+struct mkd_error *dw_fill_body(struct mkd_dwarf *dw, struct mkd_type *t,
+			       Dwarf_Off off);
 const struct dw_name *dw_name_find(const struct mkd_dwarf *dw, uint8_t kind,
 				   const char *name);
 

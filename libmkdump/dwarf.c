@@ -11,14 +11,9 @@
  * When the work list is empty every type made by the lookup is checked
  * and sized with mkd_type_resolve().
  *
- * Facts (DWARF 4 and 5): a member's place is DW_AT_data_member_location
- * (a constant, or DW_OP_plus_uconst in old producers) in bytes, or
- * DW_AT_data_bit_offset in bits; a bitfield has DW_AT_bit_size, and in
- * DWARF 2-4 DW_AT_bit_offset counts from the most significant bit of a
- * storage unit of DW_AT_byte_size bytes (so on little-endian machines
- * the bit offset is 8 * (location + byte_size) - bit_offset - bit_size).
- * An array's DW_TAG_subrange_type children give its dimensions
- * (DW_AT_count, or DW_AT_upper_bound + 1; neither for a flexible array).
+ * Facts (DWARF 4 and 5): an array's DW_TAG_subrange_type children give
+ * its dimensions (DW_AT_count, or DW_AT_upper_bound + 1; neither for a
+ * flexible array).
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -40,7 +35,7 @@ struct dw_chunk {
 	_Alignas(16) char data[];
 };
 
-static void *dw_alloc(struct mkd_dwarf *dw, size_t len)
+void *dw_alloc(struct mkd_dwarf *dw, size_t len)
 {
 	struct dw_chunk *c = dw->chunks;
 	void *p;
@@ -193,13 +188,13 @@ static struct mkd_error *push_work(struct mkd_dwarf *dw, struct mkd_type *t,
 /* ------------------------------------------------------------------ */
 /* Attributes */
 
-static struct mkd_error *die_error(Dwarf_Die *die, const char *what)
+struct mkd_error *dw_die_error(Dwarf_Die *die, const char *what)
 {
 	return mkd_error_create(MKD_ERR_CORRUPT, "DIE 0x%llx: %s",
 				(unsigned long long)dwarf_dieoffset(die), what);
 }
 
-static bool attr_udata(Dwarf_Die *die, unsigned name, Dwarf_Word *value)
+bool dw_attr_udata(Dwarf_Die *die, unsigned name, Dwarf_Word *value)
 {
 	Dwarf_Attribute attr;
 
@@ -207,11 +202,11 @@ static bool attr_udata(Dwarf_Die *die, unsigned name, Dwarf_Word *value)
 	       dwarf_formudata(&attr, value) == 0;
 }
 
-static uint64_t byte_size(Dwarf_Die *die)
+uint64_t dw_byte_size(Dwarf_Die *die)
 {
 	Dwarf_Word size = 0;
 
-	attr_udata(die, DW_AT_byte_size, &size);
+	dw_attr_udata(die, DW_AT_byte_size, &size);
 	return size;
 }
 
@@ -219,7 +214,7 @@ static struct mkd_error *get_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 				  unsigned depth, struct mkd_type **ret);
 
 /* The type DW_AT_type names; void when there is none. */
-static struct mkd_error *type_of(struct mkd_dwarf *dw, Dwarf_Die *die,
+struct mkd_error *dw_type_of(struct mkd_dwarf *dw, Dwarf_Die *die,
 				 unsigned depth, struct mkd_type **ret)
 {
 	Dwarf_Attribute attr;
@@ -230,7 +225,7 @@ static struct mkd_error *type_of(struct mkd_dwarf *dw, Dwarf_Die *die,
 		return NULL;
 	}
 	if (!dwarf_formref_die(&attr, &target))
-		return die_error(die, "DW_AT_type points nowhere");
+		return dw_die_error(die, "DW_AT_type points nowhere");
 	return get_type(dw, &target, depth + 1, ret);
 }
 
@@ -270,7 +265,7 @@ static struct mkd_error *definition_of(struct mkd_dwarf *dw, Dwarf_Die *die,
 	if (!n || !n->complete || n->off == dwarf_dieoffset(die))
 		return NULL;
 	if (!dwarf_offdie(dw->dw, n->off, &def))
-		return die_error(die, "its definition cannot be read");
+		return dw_die_error(die, "its definition cannot be read");
 	return get_type(dw, &def, depth + 1, ret);
 }
 
@@ -326,7 +321,7 @@ static struct mkd_error *get_body_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 			return err ? err : die_add(dw, dwarf_dieoffset(die), *ret);
 	}
 	if (kind != MKD_TYPE_FUNCTION) {
-		s.size = byte_size(die);
+		s.size = dw_byte_size(die);
 		s.file = dwarf_decl_file(die);
 		dwarf_decl_line(die, &line);
 		dwarf_decl_column(die, &col);
@@ -355,18 +350,18 @@ static struct mkd_error *get_base_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 				       struct mkd_type **ret)
 {
 	struct shape s = { .kind = MKD_TYPE_INT, .name = dwarf_diename(die),
-			   .size = byte_size(die) };
+			   .size = dw_byte_size(die) };
 	Dwarf_Word enc = 0;
 	struct mkd_error *err;
 
-	attr_udata(die, DW_AT_encoding, &enc);
+	dw_attr_udata(die, DW_AT_encoding, &enc);
 	s.length = enc;
 	if (enc == DW_ATE_boolean)
 		s.kind = MKD_TYPE_BOOL;
 	else if (enc == DW_ATE_float || enc == DW_ATE_complex_float)
 		s.kind = MKD_TYPE_FLOAT;
 	if (s.size > 16)
-		return die_error(die, "a base type of more than 16 bytes");
+		return dw_die_error(die, "a base type of more than 16 bytes");
 	*ret = shape_find(dw, &s);
 	if (*ret)
 		return die_add(dw, dwarf_dieoffset(die), *ret);
@@ -391,7 +386,7 @@ static struct mkd_error *get_alias_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 	struct mkd_type *target;
 	struct mkd_error *err;
 
-	err = type_of(dw, die, depth, &target);
+	err = dw_type_of(dw, die, depth, &target);
 	if (err)
 		return err;
 	/* A chain through this DIE may have made it already. */
@@ -402,7 +397,7 @@ static struct mkd_error *get_alias_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 	if (kind == MKD_TYPE_TYPEDEF)
 		s.name = dwarf_diename(die);
 	if (kind == MKD_TYPE_POINTER) {
-		s.size = byte_size(die);
+		s.size = dw_byte_size(die);
 		if (!s.size)
 			s.size = dw->pointer_size;
 	}
@@ -426,10 +421,10 @@ static struct mkd_error *array_dims(Dwarf_Die *die, uint64_t *dims,
 		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
 			continue;
 		if (*ndims == MAX_DIMS)
-			return die_error(die, "an array of too many dimensions");
-		if (attr_udata(&sub, DW_AT_count, &n))
+			return dw_die_error(die, "an array of too many dimensions");
+		if (dw_attr_udata(&sub, DW_AT_count, &n))
 			dims[*ndims] = n;
-		else if (attr_udata(&sub, DW_AT_upper_bound, &n))
+		else if (dw_attr_udata(&sub, DW_AT_upper_bound, &n))
 			dims[*ndims] = n + 1;	/* -1 + 1: no elements */
 		else
 			dims[*ndims] = 0;
@@ -448,7 +443,7 @@ static struct mkd_error *get_array_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 
 	err = array_dims(die, dims, &ndims);
 	if (!err)
-		err = type_of(dw, die, depth, &t);
+		err = dw_type_of(dw, die, depth, &t);
 	if (err)
 		return err;
 	*ret = die_find(dw, dwarf_dieoffset(die));
@@ -489,7 +484,7 @@ static struct mkd_error *get_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 	if (*ret)
 		return NULL;
 	if (depth > MKD_TYPE_MAX_CHAIN)
-		return die_error(die, "a chain of types loops or is too long");
+		return dw_die_error(die, "a chain of types loops or is too long");
 	switch (kind) {
 	case MKD_TYPE_STRUCT: case MKD_TYPE_UNION: case MKD_TYPE_ENUM:
 	case MKD_TYPE_FUNCTION:
@@ -504,207 +499,10 @@ static struct mkd_error *get_type(struct mkd_dwarf *dw, Dwarf_Die *die,
 			return die_add(dw, dwarf_dieoffset(die), *ret);
 		}
 		other.length = dwarf_dieoffset(die);
-		other.size = byte_size(die);
+		other.size = dw_byte_size(die);
 		return new_type(dw, &other, dwarf_dieoffset(die), ret);
 	default:
 		return get_alias_type(dw, die, kind, depth, ret);
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* Bodies */
-
-static unsigned count_children(Dwarf_Die *die, int tag)
-{
-	Dwarf_Die child;
-	unsigned n = 0;
-
-	if (dwarf_child(die, &child) != 0)
-		return 0;
-	do {
-		n += dwarf_tag(&child) == tag;
-	} while (n <= MAX_ITEMS && dwarf_siblingof(&child, &child) == 0);
-	return n;
-}
-
-/* DW_AT_data_member_location as a constant or { DW_OP_plus_uconst n }. */
-static struct mkd_error *member_location(Dwarf_Die *die, uint64_t *bytes)
-{
-	Dwarf_Attribute attr;
-	Dwarf_Op *ops;
-	size_t nops;
-
-	*bytes = 0;
-	if (!dwarf_attr(die, DW_AT_data_member_location, &attr))
-		return NULL;
-	if (dwarf_formudata(&attr, bytes) == 0)
-		return NULL;
-	if (dwarf_getlocation(&attr, &ops, &nops) == 0 && nops == 1 &&
-	    ops[0].atom == DW_OP_plus_uconst) {
-		*bytes = ops[0].number;
-		return NULL;
-	}
-	return die_error(die, "a member location that is not a constant");
-}
-
-static struct mkd_error *member_place(Dwarf_Die *die,
-				      struct mkd_type_field *f)
-{
-	Dwarf_Word bits = 0, old = 0, storage = 0;
-	struct mkd_error *err;
-	uint64_t bytes;
-
-	attr_udata(die, DW_AT_bit_size, &bits);
-	if (bits > UINT32_MAX)
-		return die_error(die, "a bitfield too wide");
-	f->bit_size = (uint32_t)bits;
-	if (attr_udata(die, DW_AT_data_bit_offset, &old)) {
-		f->bit_offset = old;
-		return NULL;
-	}
-	err = member_location(die, &bytes);
-	if (err)
-		return err;
-	if (mkd_mul_overflows(bytes, 8, &f->bit_offset))
-		return die_error(die, "a member offset too large");
-	if (!bits || !attr_udata(die, DW_AT_bit_offset, &old))
-		return NULL;
-	storage = byte_size(die);
-	if (!storage) {
-		Dwarf_Attribute attr;
-		Dwarf_Die type;
-
-		if (dwarf_attr_integrate(die, DW_AT_type, &attr) &&
-		    dwarf_formref_die(&attr, &type))
-			dwarf_aggregate_size(&type, &storage);
-	}
-	if (storage > 16 || old > 8 * storage || bits > 8 * storage - old)
-		return die_error(die, "a bitfield outside its storage unit");
-	f->bit_offset += 8 * storage - old - bits;
-	return NULL;
-}
-
-static struct mkd_error *fill_members(struct mkd_dwarf *dw, Dwarf_Die *die,
-				      struct mkd_type *t, int tag)
-{
-	unsigned n = count_children(die, tag), i = 0;
-	struct mkd_type_field *fields;
-	struct mkd_error *err = NULL;
-	Dwarf_Die child;
-
-	if (n > MAX_ITEMS)
-		return die_error(die, "too many members");
-	fields = dw_alloc(dw, (n ? n : 1) * sizeof(*fields));
-	if (!fields)
-		return &mkd_enomem;
-	t->fields = fields;
-	if (!n || dwarf_child(die, &child) != 0)
-		return NULL;
-	do {
-		struct mkd_type *ft;
-
-		if (dwarf_tag(&child) == DW_TAG_unspecified_parameters)
-			t->flags |= MKD_TYPEF_VARIADIC;
-		if (dwarf_tag(&child) != tag || i == n)
-			continue;
-		fields[i].name = dwarf_diename(&child);
-		err = type_of(dw, &child, 0, &ft);
-		if (!err && tag == DW_TAG_member)
-			err = member_place(&child, &fields[i]);
-		fields[i++].type = ft;
-	} while (!err && dwarf_siblingof(&child, &child) == 0);
-	t->nitems = i;
-	return err;
-}
-
-static bool enum_is_signed(struct mkd_dwarf *dw, Dwarf_Die *die)
-{
-	Dwarf_Attribute attr;
-	Dwarf_Die base;
-	Dwarf_Word enc;
-
-	if (dwarf_attr_integrate(die, DW_AT_type, &attr) &&
-	    dwarf_formref_die(&attr, &base) &&
-	    dwarf_peel_type(&base, &base) == 0 &&
-	    attr_udata(&base, DW_AT_encoding, &enc))
-		return enc == DW_ATE_signed || enc == DW_ATE_signed_char;
-	return false;
-}
-
-static int64_t enumerator_value(Dwarf_Die *die, bool is_signed, uint64_t size)
-{
-	Dwarf_Attribute attr;
-	Dwarf_Sword s = 0;
-	Dwarf_Word u = 0;
-
-	if (!dwarf_attr(die, DW_AT_const_value, &attr))
-		return 0;
-	if (dwarf_whatform(&attr) == DW_FORM_sdata ||
-	    dwarf_whatform(&attr) == DW_FORM_implicit_const) {
-		dwarf_formsdata(&attr, &s);
-		return s;
-	}
-	dwarf_formudata(&attr, &u);
-	/* data1..data8 hold the value in the enum's own width. */
-	if (is_signed && size && size < 8 && (u >> (8 * size - 1) & 1))
-		u |= ~(uint64_t)0 << (8 * size);
-	return (int64_t)u;
-}
-
-static struct mkd_error *fill_enum(struct mkd_dwarf *dw, Dwarf_Die *die,
-				   struct mkd_type *t)
-{
-	unsigned n = count_children(die, DW_TAG_enumerator), i = 0;
-	bool is_signed = enum_is_signed(dw, die);
-	struct mkd_type_value *values;
-	Dwarf_Die child;
-
-	if (n > MAX_ITEMS)
-		return die_error(die, "too many enumerators");
-	values = dw_alloc(dw, (n ? n : 1) * sizeof(*values));
-	if (!values)
-		return &mkd_enomem;
-	t->values = values;
-	if (is_signed)
-		t->flags |= MKD_TYPEF_SIGNED;
-	if (n && dwarf_child(die, &child) == 0) {
-		do {
-			if (dwarf_tag(&child) != DW_TAG_enumerator || i == n)
-				continue;
-			values[i].name = dwarf_diename(&child);
-			if (!values[i].name)
-				return die_error(&child, "an enumerator without a name");
-			values[i].value = enumerator_value(&child, is_signed,
-							   t->size);
-			values[i++].parent = t;
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	t->nitems = i;
-	return NULL;
-}
-
-static struct mkd_error *fill_body(struct mkd_dwarf *dw, struct mkd_type *t,
-				   Dwarf_Off off)
-{
-	struct mkd_error *err;
-	struct mkd_type *ret;
-	Dwarf_Die die;
-
-	if (!dwarf_offdie(dw->dw, off, &die))
-		return mkd_error_create(MKD_ERR_CORRUPT,
-					"DIE 0x%llx cannot be read: %s",
-					(unsigned long long)off, dwarf_errmsg(-1));
-	switch (t->kind) {
-	case MKD_TYPE_ENUM:
-		return fill_enum(dw, &die, t);
-	case MKD_TYPE_FUNCTION:
-		err = type_of(dw, &die, 0, &ret);
-		if (err)
-			return err;
-		t->target = ret;
-		return fill_members(dw, &die, t, DW_TAG_formal_parameter);
-	default:
-		return fill_members(dw, &die, t, DW_TAG_member);
 	}
 }
 
@@ -732,7 +530,7 @@ static struct mkd_error *convert(struct mkd_dwarf *dw, Dwarf_Off off,
 		err = get_type(dw, &die, 0, &t);
 	while (!err && dw->nwork) {
 		dw->nwork--;
-		err = fill_body(dw, dw->work[dw->nwork],
+		err = dw_fill_body(dw, dw->work[dw->nwork],
 				dw->work_die[dw->nwork]);
 	}
 	for (i = 0; !err && i < dw->nfresh; i++)
