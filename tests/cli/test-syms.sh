@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mkdumpctl sym and type on synthetic dumps: System.map loading and
-# relocation, lookups both ways, clear errors when the dump has no
-# kallsyms or BTF, argument handling.  Real kernels: tests/guest.
+# relocation, a small --vmlinux (symbols, DWARF types, refusals), lookups
+# both ways, clear errors when the dump has no kallsyms or BTF, argument
+# handling.  Real kernels: tests/guest.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -94,6 +95,45 @@ expect_rc 1 "a missing symbol exits 1" "$CTL" sym -m "$T_TMP/System.map" \
 grep -q "T panic" "$T_TMP/out" && grep -q "no symbol 'nosuch'" "$T_TMP/err" &&
 	pass "the other queries are still answered" ||
 	fail "partial answers: $(cat "$T_TMP/out" "$T_TMP/err")"
+
+# --vmlinux: a small ELF with DWARF that says it is the dump's release
+# gives symbols and types; one of another release, a file that is not
+# ELF and a missing file are refused with the reason.
+cat > "$T_TMP/vmlinux.c" <<'C'
+const char linux_banner[] = "Linux version RELEASE (cli test)";
+struct task_struct { int pid; char comm[16]; unsigned int flags : 3; };
+struct task_struct init_task;
+int panic(void) { return init_task.pid; }
+C
+sed 's/RELEASE/6.1.0-cli/' "$T_TMP/vmlinux.c" > "$T_TMP/good.c"
+sed 's/RELEASE/6.1.0-other/' "$T_TMP/vmlinux.c" > "$T_TMP/other.c"
+if gcc -g -shared -fPIC -Wl,--build-id=none -o "$T_TMP/vmlinux" "$T_TMP/good.c" &&
+   gcc -g -shared -fPIC -Wl,--build-id=none -o "$T_TMP/vmlinux-other" "$T_TMP/other.c"; then
+	expect_rc 0 "type --vmlinux" "$CTL" type --json --vmlinux "$T_TMP/vmlinux" \
+		task_struct.comm task_struct.flags -- "$T_TMP/plain.elf"
+	grep -q '"offset": *4,' "$T_TMP/out" && grep -q '"bit_offset": *160' "$T_TMP/out" &&
+		pass "types come from the vmlinux's DWARF" ||
+		fail "type --vmlinux: $(cat "$T_TMP/out")"
+	expect_rc 0 "sym --vmlinux" "$CTL" sym --json --vmlinux "$T_TMP/vmlinux" \
+		panic init_task -- "$T_TMP/plain.elf"
+	grep -q '"source": *"vmlinux"' "$T_TMP/out" &&
+		grep -q '"name": *"init_task"' "$T_TMP/out" &&
+		pass "symbols come from the vmlinux's symbol table" ||
+		fail "sym --vmlinux: $(cat "$T_TMP/out")"
+	expect_rc 2 "a vmlinux of another release is refused" "$CTL" type \
+		--vmlinux "$T_TMP/vmlinux-other" task_struct -- "$T_TMP/plain.elf"
+	grep -q "it is 6.1.0-other, the dump is 6.1.0-cli" "$T_TMP/err" &&
+		pass "the refusal names both releases" ||
+		fail "refusal: $(cat "$T_TMP/err")"
+else
+	fail "gcc cannot build the test vmlinux"
+fi
+expect_rc 2 "a vmlinux that is not ELF is refused" "$CTL" sym \
+	--vmlinux "$T_TMP/System.map" panic -- "$T_TMP/plain.elf"
+grep -q "not an ELF file" "$T_TMP/err" && pass "... saying so" ||
+	fail "not ELF: $(cat "$T_TMP/err")"
+expect_rc 1 "a missing vmlinux is an error" "$CTL" sym \
+	--vmlinux "$T_TMP/nosuch" panic -- "$T_TMP/plain.elf"
 
 # A query that is also a file name: -- says where the dump starts.
 ctl=$(cd "$(dirname "$CTL")" && pwd)/$(basename "$CTL")
