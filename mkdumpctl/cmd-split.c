@@ -233,6 +233,9 @@ int cmd_split(int argc, char **argv)
 	if (nops != 1 && nops != (int)n)
 		return ctl_usage_error("split", "need IN and OUT_PREFIX, or IN and %u outputs",
 				       (unsigned)n);
+	for (c = optind + 1; c < argc; c++)
+		if (!strcmp(argv[c], "-"))
+			return ctl_usage_error("split", "parts are files, not standard output");
 	o.progress = isatty(STDERR_FILENO);
 	return split(argv[optind], argv + optind + 1, nops, (uint32_t)n, &o);
 }

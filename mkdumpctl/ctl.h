@@ -109,6 +109,12 @@ struct mkd_error *ctl_make_classifier(struct mkd_dump *src, int dump_level,
 int ctl_copy_dump(struct mkd_dump *src, struct mkd_classifier *cl, int fd,
 		  bool regular, const char *in, const char *out,
 		  const struct ctl_write_opts *o, struct ctl_copy_result *res);
+/*
+ * capture --limit: the first of levels[0..n) whose dump fits in o->limit
+ * bytes (capture-limit.c); EXIT_TOO_BIG when none does.
+ */
+int ctl_capture_limited(const char *in, const char *out,
+			struct ctl_write_opts *o, const int *levels, int n);
 /* "zstd" or "zstd:LEVEL" into o; -1 if it is neither. */
 int ctl_parse_codec(const char *arg, struct ctl_write_opts *o);
 /* -z, -t, -b of capture and convert; 0 or an exit code. */
