@@ -87,6 +87,12 @@ struct mkd_error *mkd_reader_read_page(struct mkd_dump *dump,
 				       void *buf);
 void mkd_reader_destroy(struct mkd_reader *r);
 /*
+ * The first section of each type this reader knows, read and checked
+ * (mkd-sections.c): into dump when r->apply, SPLIT into r.
+ */
+struct mkd_error *mkd_reader_read_sections(struct mkd_dump *dump,
+					   struct mkd_reader *r);
+/*
  * A dump without a good END: the segments and sections from its last
  * good checkpoint (mkd-recover.c).
  */
