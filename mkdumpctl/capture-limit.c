@@ -9,16 +9,22 @@
  * keeps (from the page classes, as the copy decides them) times the
  * bytes per page of a sample of those pages compressed as the capture
  * would (written to /dev/null through the real writer); on the test
- * bed's vmcore the estimate is 6 % above the truth.  A regular file is
- * the exact judge: a level is passed over on its estimate only when that
- * is clearly over (by a quarter); else it is written, and if it passes
- * the limit while being written the file is truncated and written again
- * at the next level.  A pipe cannot be rewritten: a level is passed over
- * when its estimate is over, and the copy stops when it passes the
- * limit, so the stream ends without its trailer and reads as a dump cut
- * short (or, when only its last few KiB of index passed, whole but too
- * big: the exit code says so).  When no level fits the capture fails with EXIT_TOO_BIG and a
- * file output is removed, so that nothing that looks complete is left.
+ * bed's vmcore the estimate is 6 % above the truth.
+ *
+ * A file we open is the exact judge: a level is passed over on its
+ * estimate only when that is clearly over (by a quarter); else it is
+ * written, and if it passes the limit while being written the file is
+ * truncated and written again at the next level.
+ *
+ * Standard output (a pipe, or a file the shell opened, which may hold
+ * data before ours) is never rewritten: a level is passed over when its
+ * estimate is over, and the copy stops when it passes the limit, so the
+ * stream ends without its trailer and reads as a dump cut short (or,
+ * when only its last few KiB of index passed, whole but too big: the
+ * exit code says so).
+ *
+ * When no level fits the capture fails with EXIT_TOO_BIG and a file
+ * output is removed, so that nothing that looks complete is left.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -185,19 +191,23 @@ struct attempt {
 	const char *in, *out;
 	int fd;
 	bool regular;
+	bool rewritable;	/* a file we opened: it can be truncated */
 	bool written;		/* something is in the output */
 	char why[512];		/* the levels passed over, and why */
 };
 
-static void add_reason(struct attempt *a, const char *fmt, int level,
+/* "-d LEVEL: WHAT BYTES bytes", after the reasons before it. */
+static void add_reason(struct attempt *a, int level, const char *what,
 		       uint64_t bytes)
 {
 	size_t len = strlen(a->why);
 
-	snprintf(a->why + len, sizeof(a->why) - len, "%s-d %d: ",
-		 len ? "; " : "", level);
+	snprintf(a->why + len, sizeof(a->why) - len, "%s-d %d: %s",
+		 len ? "; " : "", level, what);
 	len = strlen(a->why);
-	snprintf(a->why + len, sizeof(a->why) - len, fmt, bytes);
+	if (bytes)
+		snprintf(a->why + len, sizeof(a->why) - len,
+			 " %" PRIu64 " bytes", bytes);
 }
 
 /* Start the output again (a regular file only). */
@@ -236,8 +246,8 @@ static int try_level(struct attempt *a, int level, struct ctl_write_opts *o,
 	mkd_classifier_destroy(cl);
 	*over = !rc && res.over_limit;
 	if (*over)
-		add_reason(a, "the output passed the limit at %" PRIu64
-			   " bytes", level, res.bytes);
+		add_reason(a, level, "the output passed the limit at",
+			   res.bytes);
 	else if (!rc && res.lost)
 		fprintf(stderr, "%s: %" PRIu64 " pages of '%s' could not be read; they are marked lost\n",
 			ctl_progname, res.lost, a->in);
@@ -258,14 +268,19 @@ static int try_levels(struct attempt *a, const int *levels, int n,
 							 present, o, &bytes);
 			if (err)
 				return ctl_fail(err);
-			if (bytes > (a->regular ? o->limit / 4 * 5 : o->limit)) {
-				add_reason(a, "estimated %" PRIu64 " bytes",
-					   levels[i], bytes);
+			if (bytes > (a->rewritable ? o->limit / 4 * 5 :
+				     o->limit)) {
+				add_reason(a, levels[i], "estimated", bytes);
 				continue;
 			}
 		}
-		if (a->written && !a->regular)
-			break;	/* a pipe cannot take a second dump */
+		if (a->written && !a->rewritable) {
+			/* A pipe cannot take a second dump. */
+			add_reason(a, levels[i],
+				   "not tried: standard output cannot be rewritten",
+				   0);
+			break;
+		}
 		rc = try_level(a, levels[i], o, &over);
 	}
 	if (!rc && over) {
@@ -304,9 +319,11 @@ int ctl_capture_limited(const char *in, const char *out,
 	rc = ctl_open_output(out, in, &a.fd, &a.regular);
 	if (rc)
 		goto out;
+	/* Standard output, even a file, may hold what came before us. */
+	a.rewritable = a.regular && strcmp(out, "-");
 	rc = try_levels(&a, levels, n, o);
 	rc = ctl_close_output(a.fd, out, rc);
-	if (rc == EXIT_TOO_BIG && a.regular && unlink(out) == 0)
+	if (rc == EXIT_TOO_BIG && a.rewritable && unlink(out) == 0)
 		fprintf(stderr, "%s: '%s' removed\n", ctl_progname, out);
 	else if (rc == EXIT_TOO_BIG && a.written)
 		fprintf(stderr, "%s: the dump on standard output passed the limit\n",
