@@ -2,7 +2,8 @@
 /*
  * cmd-split.c - mkdumpctl split: cut a dump into N mkd files, each a
  * contiguous range of pfns, each readable alone and all together one dump
- * again (formats/mkd-set.c).  The ranges are balanced by pages with data.
+ * again (formats/mkd-set.c).  The ranges are balanced by pages with data
+ * (not zero, not left out): what the parts' sizes follow.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -37,12 +38,57 @@ static const char split_help[] =
 
 #define MAX_PARTS 4096
 
-/* Pages with data (present) below each pfn, counted in one walk. */
-static struct mkd_error *count_present(struct mkd_dump *src, uint64_t *total)
+/*
+ * Where the data is: the pages that are neither zero nor left out,
+ * counted by chunks of pfns (at most MAX_CHUNKS, so memory is bounded
+ * whatever max_pfn says).  Present pages are read to find the zero ones,
+ * which cost nothing in the output.
+ */
+#define MAX_CHUNKS 65536
+#define BATCH 64
+
+struct weights {
+	uint64_t chunk;		/* pfns per chunk */
+	uint64_t *data;		/* pages with data in each chunk */
+	uint64_t total;
+	uint8_t *buf;		/* BATCH pages */
+};
+
+static bool page_is_zero(const uint8_t *p, size_t len)
+{
+	return !p[0] && !memcmp(p, p + 1, len - 1);
+}
+
+static void weigh_present(struct mkd_dump *src, struct weights *wt,
+			  uint64_t pfn, uint64_t count)
+{
+	uint32_t ps = mkd_dump_page_size(src);
+
+	while (count) {
+		size_t n = count < BATCH ? (size_t)count : BATCH, done = 0, i;
+
+		mkd_error_destroy(mkd_read_phys(src, pfn * ps, wt->buf,
+						n * ps, &done));
+		for (i = 0; i < done / ps; i++)
+			if (!page_is_zero(wt->buf + i * ps, ps)) {
+				wt->data[(pfn + i) / wt->chunk]++;
+				wt->total++;
+			}
+		i = done / ps < n ? done / ps + 1 : n;	/* skip a bad page */
+		pfn += i;
+		count -= i;
+	}
+}
+
+static struct mkd_error *weigh(struct mkd_dump *src, struct weights *wt)
 {
 	uint64_t pfn = 0, max = mkd_dump_max_pfn(src);
 
-	*total = 0;
+	wt->chunk = max / MAX_CHUNKS + 1;
+	wt->data = calloc(max / wt->chunk + 1, sizeof(*wt->data));
+	wt->buf = malloc((size_t)BATCH * mkd_dump_page_size(src));
+	if (!wt->data || !wt->buf)
+		return NULL;	/* then by pfn alone */
 	while (pfn < max) {
 		struct mkd_page_run run;
 		struct mkd_error *err = mkd_page_state(src, pfn, &run);
@@ -52,48 +98,31 @@ static struct mkd_error *count_present(struct mkd_dump *src, uint64_t *total)
 		if (run.count > max - pfn)
 			run.count = max - pfn;
 		if (run.state == MKD_PAGE_PRESENT)
-			*total += run.count;
+			weigh_present(src, wt, pfn, run.count);
 		pfn += run.count;
 	}
 	return NULL;
 }
 
 /*
- * Part k ends where the pages with data before it reach k/n of them (by
- * pfn when there are none); every part holds at least one pfn.
+ * Part k ends with the chunk where the pages with data before it reach
+ * k/n of them (by pfn when there are none); then every part is made to
+ * hold at least one pfn.
  */
-static struct mkd_error *place_parts(struct mkd_dump *src, uint32_t n,
-				     struct mkd_part *parts)
+static void place_parts(const struct weights *wt, uint64_t max, uint32_t n,
+			struct mkd_part *parts)
 {
-	uint64_t max = mkd_dump_max_pfn(src), pfn = 0, seen = 0, total;
-	struct mkd_error *err = count_present(src, &total);
+	uint64_t seen = 0, c;
 	uint32_t k = 1;
 
-	for (; !err && !total && k < n; k++)
-		parts[k - 1].end_pfn = max * k / n;
-	while (!err && k < n && pfn < max) {
-		uint64_t want = total ? total * k / n : 0;
-		struct mkd_page_run run;
-
-		err = mkd_page_state(src, pfn, &run);
-		if (err)
-			break;
-		if (run.count > max - pfn)
-			run.count = max - pfn;
-		if (run.state == MKD_PAGE_PRESENT && seen + run.count > want &&
-		    want >= seen) {
-			parts[k - 1].end_pfn = pfn + (want - seen);
-			k++;
-			continue;	/* the same run may end more parts */
-		}
-		if (run.state == MKD_PAGE_PRESENT)
-			seen += run.count;
-		pfn += run.count;
+	for (c = 0; wt->total && k < n && c * wt->chunk < max; c++) {
+		seen += wt->data[c];
+		while (k < n && seen * n >= wt->total * k)
+			parts[k++ - 1].end_pfn = (c + 1) * wt->chunk;
 	}
 	for (; k < n; k++)
-		parts[k - 1].end_pfn = max;
+		parts[k - 1].end_pfn = wt->total ? max : max / n * k;
 	parts[n - 1].end_pfn = max;
-	/* Strictly increasing, at least one pfn each, the last up to max. */
 	for (k = 0; k < n; k++) {
 		uint64_t lo = k ? parts[k - 1].end_pfn + 1 : 1;
 		uint64_t hi = max - (n - 1 - k);
@@ -104,7 +133,6 @@ static struct mkd_error *place_parts(struct mkd_dump *src, uint32_t n,
 			parts[k].end_pfn = hi;
 		parts[k].start_pfn = k ? parts[k - 1].end_pfn : 0;
 	}
-	return err;
 }
 
 static uint64_t new_set_id(void)
@@ -157,6 +185,7 @@ static int split(const char *in, char **ops, int nops, uint32_t n,
 {
 	struct mkd_part *parts = calloc(n, sizeof(*parts));
 	char **names = output_names(ops, nops, n);
+	struct weights wt = { 0 };
 	struct mkd_dump *src = NULL;
 	struct mkd_error *err;
 	int rc = EXIT_FAILURE_;
@@ -171,7 +200,9 @@ static int split(const char *in, char **ops, int nops, uint32_t n,
 		rc = ctl_usage_error("split", "'%s' has fewer than %u pages",
 				     in, n);
 	else if (!err)
-		err = place_parts(src, n, parts);
+		err = weigh(src, &wt);
+	if (!err && mkd_dump_max_pfn(src) >= n)
+		place_parts(&wt, mkd_dump_max_pfn(src), n, parts);
 	if (err) {
 		rc = ctl_fail(err);
 		goto out;
@@ -189,6 +220,8 @@ out:
 		free(names[k]);
 	free(names);
 	free(parts);
+	free(wt.data);
+	free(wt.buf);
 	mkd_dump_destroy(src);
 	return rc;
 }

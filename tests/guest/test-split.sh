@@ -21,6 +21,14 @@ fi
 expect_rc 0 "split -n 3 the panic vmcore" "$CTL" split -n 3 "$V" "$T_TMP/p"
 expect_rc 0 "the parts (any order) are the vmcore, page for page" \
 	"$CMP" -s "$V" -- "$T_TMP/p.3" "$T_TMP/p.1" "$T_TMP/p.2"
+for k in 1 2 3; do
+	"$CTL" info --json "$T_TMP/p.$k" | jq '.pages.present'
+done > "$T_TMP/counts"
+min=$(sort -n "$T_TMP/counts" | head -1)
+max=$(sort -n "$T_TMP/counts" | tail -1)
+[ $(( (max - min) * 50 )) -le "$max" ] \
+	&& pass "the parts hold as many stored pages within 2 % ($(paste -sd' ' "$T_TMP/counts"))" \
+	|| fail "the parts hold as many stored pages: $(paste -sd' ' "$T_TMP/counts")"
 expect_rc 0 "verify of the set exits 0" "$CTL" verify -q "$T_TMP/p.1" "$T_TMP/p.2" "$T_TMP/p.3"
 "$CTL" info --json "$V" > "$T_TMP/v.json"
 "$CTL" info --json --set "$T_TMP/p.1" "$T_TMP/p.2" "$T_TMP/p.3" > "$T_TMP/s.json"
