@@ -30,6 +30,12 @@ struct slot {
 struct mkd_reader {
 	struct mkd_fheader h;
 	struct mkd_file *f;
+	bool apply;			/* sections describe the dump */
+	bool incomplete;		/* no good END: cut short */
+	uint64_t max_pfn;		/* of this file */
+	bool has_split;			/* a part of a split set: */
+	struct mkd_split_head split;
+	struct mkd_part *parts;		/* the ranges of all its parts */
 	struct seg *segs;
 	size_t nsegs;
 	uint64_t end_pfn;		/* the segments describe [0, end_pfn) */
@@ -65,6 +71,27 @@ bool mkd_reader_directory_ok(const struct mkd_reader *r);
 /* n section entries at p become r->sections. */
 struct mkd_error *mkd_reader_sections_decode(struct mkd_reader *r,
 					     const uint8_t *p, uint64_t n);
+/*
+ * Open one file of an mkd dump.  With apply, its sections (vmcoreinfo,
+ * notes, RAM, capture) go into dump; the SPLIT section always goes into
+ * the reader.  *ret is set even on failure: destroy it.
+ */
+struct mkd_error *mkd_reader_open(struct mkd_dump *dump, struct mkd_file *f,
+				  bool apply, struct mkd_reader **ret);
+/* The run of page states at pfn, as this file alone says. */
+struct mkd_error *mkd_reader_page_state(struct mkd_dump *dump,
+					struct mkd_reader *r, uint64_t pfn,
+					struct mkd_page_run *run);
+struct mkd_error *mkd_reader_read_page(struct mkd_dump *dump,
+				       struct mkd_reader *r, uint64_t pfn,
+				       void *buf);
+void mkd_reader_destroy(struct mkd_reader *r);
+/*
+ * The first section of each type this reader knows, read and checked
+ * (mkd-sections.c): into dump when r->apply, SPLIT into r.
+ */
+struct mkd_error *mkd_reader_read_sections(struct mkd_dump *dump,
+					   struct mkd_reader *r);
 /*
  * A dump without a good END: the segments and sections from its last
  * good checkpoint (mkd-recover.c).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * mkd.c - mkd dumps (doc/mkd-format.md), as libmkdump's own writer
- * (libmkdump/mkd-writer.c) makes them.
+ * mkd.c - one file of an mkd dump (doc/mkd-format.md), as libmkdump's
+ * own writer (libmkdump/mkd-writer.c) makes it.  mkd-set.c puts the
+ * files of a split set together as one dump.
  *
  * Opening reads the header and, for a complete dump, the trailer and the
  * END record: a directory of index segments, each loaded when a page in
@@ -23,15 +24,9 @@
 #include "compress.h"
 #include "mkd-reader.h"
 
-#define MAX_SECTION_BYTES (256ULL << 20)
 #define CACHE_BYTES (4u << 20)
 #define MIN_CACHE_BLOCKS 4
 #define MAX_CACHE_BLOCKS 32
-
-static bool mkd_probe(const struct mkd_probe *p)
-{
-	return p->head_len >= 8 && !memcmp(p->head, MKD_FILE_MAGIC, 8);
-}
 
 /* ------------------------------------------------------------------ */
 /* Reading records */
@@ -149,8 +144,7 @@ struct mkd_error *mkd_reader_sections_decode(struct mkd_reader *r,
 	return NULL;
 }
 
-static struct mkd_error *end_decode(struct mkd_dump *dump,
-				    struct mkd_reader *r, const uint8_t *p,
+static struct mkd_error *end_decode(struct mkd_reader *r, const uint8_t *p,
 				    uint64_t len)
 {
 	struct mkd_end_head eh;
@@ -171,7 +165,7 @@ static struct mkd_error *end_decode(struct mkd_dump *dump,
 	for (i = 0; i < r->nsegs; i++, p += MKD_DIR_ENTRY_SIZE)
 		mkd_dir_entry_decode(p, &r->segs[i].d);
 	r->end_pfn = r->nsegs ? r->segs[r->nsegs - 1].d.end_pfn : 0;
-	dump->max_pfn = eh.max_pfn;
+	r->max_pfn = eh.max_pfn;
 	if (!mkd_reader_directory_ok(r) || eh.max_pfn < r->end_pfn ||
 	    eh.max_pfn > (UINT64_MAX >> __builtin_ctz(r->h.page_size)))
 		return mkd_error_create(MKD_ERR_CORRUPT,
@@ -193,8 +187,7 @@ static void directory_reset(struct mkd_reader *r)
  * A complete dump: trailer, END record, directory.  Anything wrong there
  * is no error but *complete = false; only out-of-memory is an error.
  */
-static struct mkd_error *open_complete(struct mkd_dump *dump,
-				       struct mkd_reader *r, bool *complete)
+static struct mkd_error *open_complete(struct mkd_reader *r, bool *complete)
 {
 	uint8_t tail[MKD_TRAILER_SIZE], *end = NULL;
 	uint64_t size = r->f->size;
@@ -214,7 +207,7 @@ static struct mkd_error *open_complete(struct mkd_dump *dump,
 				     t.end_length, &rec, &end);
 	if (err)
 		goto out;
-	err = end_decode(dump, r, end + MKD_RECORD_SIZE, t.end_length);
+	err = end_decode(r, end + MKD_RECORD_SIZE, t.end_length);
 	*complete = !err;
 out:
 	free(end);
@@ -224,156 +217,6 @@ out:
 	if (!*complete)
 		directory_reset(r);
 	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* Sections */
-
-static struct mkd_error *set_ram(struct mkd_dump *dump, const uint8_t *p,
-				 uint64_t len)
-{
-	struct mkd_error *err = NULL;
-	uint64_t i, prev = 0;
-
-	if (len % 16)
-		return mkd_error_create(MKD_ERR_CORRUPT,
-					"memory map of %llu bytes is not whole ranges",
-					(unsigned long long)len);
-	for (i = 0; !err && i < len; i += 16) {
-		uint64_t start = mkd_le64(p + i), end = mkd_le64(p + i + 8);
-
-		if (end <= start || start < prev)
-			return mkd_error_create(MKD_ERR_CORRUPT,
-						"memory map range %llu is empty or out of order",
-						(unsigned long long)(i / 16));
-		prev = end;
-		err = mkd_dump_add_ram(dump, start, end);
-	}
-	return err;
-}
-
-static void capture_value(struct mkd_dump *dump, const char *key,
-			  size_t klen, const char *v, size_t vlen)
-{
-	int64_t n;
-
-#define KEY(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
-	if (KEY("dump_level") && mkd_parse_s64(v, vlen, 10, &n) &&
-	    n >= 0 && n <= 255)
-		dump->dump_level = (int)n;
-	else if (KEY("panic_cpu") && mkd_parse_s64(v, vlen, 10, &n) &&
-		 n >= 0 && n <= UINT32_MAX) {
-		dump->panic_cpu = (uint32_t)n;
-		dump->has_panic_cpu = true;
-	} else if (KEY("crash_time") && mkd_parse_s64(v, vlen, 10, &n)) {
-		dump->crash_time = n;
-		dump->has_crash_time = true;
-	}
-#undef KEY
-}
-
-static struct mkd_error *set_capture(struct mkd_dump *dump, const char *p,
-				     size_t len)
-{
-	const char *end = p + len;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *eq;
-
-		if (!eol)
-			eol = end;
-		eq = memchr(p, '=', (size_t)(eol - p));
-		if (eq) {
-			capture_value(dump, p, (size_t)(eq - p), eq + 1,
-				      (size_t)(eol - eq - 1));
-			/* The kernel's own OSRELEASE wins over the copy. */
-			if ((size_t)(eq - p) == 7 && !memcmp(p, "release", 7) &&
-			    !dump->release &&
-			    !mkd_vmcoreinfo_get(dump, "OSRELEASE")) {
-				struct mkd_error *err = mkd_dump_set_release(
-					dump, eq + 1, (size_t)(eol - eq - 1));
-
-				if (err)
-					return err;
-			}
-		}
-		p = eol + 1;
-	}
-	return NULL;
-}
-
-static struct mkd_error *apply_section(struct mkd_dump *dump, uint32_t type,
-				       const uint8_t *p, uint64_t len)
-{
-	switch (type) {
-	case MKD_SECTION_VMCOREINFO:
-		return mkd_dump_set_vmcoreinfo(dump, (const char *)p, len);
-	case MKD_SECTION_NOTES:
-		return mkd_dump_set_notes(dump, p, len);
-	case MKD_SECTION_MEMORY_MAP:
-		return set_ram(dump, p, len);
-	case MKD_SECTION_CAPTURE:
-		return set_capture(dump, (const char *)p, len);
-	}
-	return NULL;
-}
-
-static const char *section_name(uint32_t type)
-{
-	static const char *const names[] = {
-		[MKD_SECTION_VMCOREINFO] = "vmcoreinfo",
-		[MKD_SECTION_NOTES] = "notes",
-		[MKD_SECTION_MEMORY_MAP] = "memory map",
-		[MKD_SECTION_CAPTURE] = "capture",
-		[MKD_SECTION_SUMMARY] = "summary",
-	};
-
-	return type < sizeof(names) / sizeof(names[0]) && names[type] ?
-	       names[type] : "?";
-}
-
-/*
- * The first section of each type this reader knows is read and checked
- * (the summary only checked); other types are skipped unread.
- */
-static struct mkd_error *read_sections(struct mkd_dump *dump,
-				       struct mkd_reader *r)
-{
-	bool seen[MKD_SECTION_SUMMARY + 1] = { false };
-	struct mkd_error *err = NULL;
-	size_t i;
-
-	for (i = 0; !err && i < r->nsections; i++) {
-		const struct mkd_section_entry *s = &r->sections[i];
-		struct mkd_record rec;
-		uint8_t *buf = NULL;
-
-		if (s->type > MKD_SECTION_SUMMARY || !s->type || seen[s->type])
-			continue;
-		seen[s->type] = true;
-		if (s->length > MAX_SECTION_BYTES)
-			err = mkd_error_create(MKD_ERR_CORRUPT,
-					       "%u bytes is too big",
-					       s->length);
-		else
-			err = mkd_reader_read_record(r, s->offset,
-						     MKD_REC_SECTION,
-						     s->length, &rec, &buf);
-		if (!err && rec.arg1 != s->type)
-			err = mkd_error_create(MKD_ERR_CORRUPT,
-					       "section at 0x%llx is of type %llu",
-					       (unsigned long long)s->offset,
-					       (unsigned long long)rec.arg1);
-		if (!err)
-			err = apply_section(dump, s->type,
-					    buf + MKD_RECORD_SIZE, s->length);
-		free(buf);
-		if (err)
-			err = mkd_error_wrap(err, "%s section",
-					     section_name(s->type));
-	}
-	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -410,43 +253,39 @@ static void describe(struct mkd_dump *dump, struct mkd_reader *r)
 	enum mkd_codec codec;
 	uint64_t top = 0;
 
-	dump->page_size = r->h.page_size;
-	dump->arch = r->h.machine == 62 ? MKD_ARCH_X86_64 : MKD_ARCH_UNKNOWN;
 	if (mkd_file_codec_to(r->h.codec, &codec))
 		mkd_dump_add_codec(dump, mkd_codec_name(codec));
 	if (dump->nram)
 		top = (dump->ram[dump->nram - 1].end + r->h.page_size - 1) /
 		      r->h.page_size;
-	if (dump->incomplete)
-		dump->max_pfn = top > r->end_pfn ? top : r->end_pfn;
+	if (r->incomplete)
+		r->max_pfn = top > r->end_pfn ? top : r->end_pfn;
 }
 
-static struct mkd_error *mkd_open(struct mkd_dump *dump)
+struct mkd_error *mkd_reader_open(struct mkd_dump *dump, struct mkd_file *f,
+				  bool apply, struct mkd_reader **ret)
 {
 	struct mkd_error *err;
 	struct mkd_reader *r;
 	bool complete;
 
-	if (dump->nfiles > 1)
-		return mkd_error_create(MKD_ERR_INVALID,
-					"'%s': an mkd dump is one file, not a set",
-					dump->files[0]->name);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return &mkd_enomem;
-	dump->priv = r;
-	r->f = dump->files[0];
+	*ret = r;
+	r->f = f;
+	r->apply = apply;
 	err = read_header(r);
 	if (!err)
 		err = cache_init(r);
 	if (!err)
-		err = open_complete(dump, r, &complete);
+		err = open_complete(r, &complete);
 	if (!err && !complete) {
-		dump->incomplete = true;
+		r->incomplete = true;
 		err = mkd_reader_recover(r);
 	}
 	if (!err)
-		err = read_sections(dump, r);
+		err = mkd_reader_read_sections(dump, r);
 	if (err)
 		return mkd_error_wrap(err, "'%s'", r->f->name);
 	describe(dump, r);
@@ -625,15 +464,15 @@ static const enum mkd_page_state state_of[] = {
 };
 
 /* Past the last segment: lost if RAM in a cut dump, else not dumped. */
-static void beyond(struct mkd_dump *dump, uint64_t pfn,
+static void beyond(struct mkd_dump *dump, struct mkd_reader *r, uint64_t pfn,
 		   struct mkd_page_run *run)
 {
-	uint64_t ps = dump->page_size, addr = pfn * ps;
+	uint64_t ps = r->h.page_size, addr = pfn * ps;
 	size_t i;
 
 	run->state = MKD_PAGE_NOT_DUMPED;
-	run->count = dump->max_pfn - pfn;
-	if (!dump->incomplete)
+	run->count = r->max_pfn > pfn ? r->max_pfn - pfn : 1;
+	if (!r->incomplete)
 		return;
 	for (i = 0; i < dump->nram; i++) {
 		const struct mkd_range *m = &dump->ram[i];
@@ -650,18 +489,17 @@ static void beyond(struct mkd_dump *dump, uint64_t pfn,
 	}
 }
 
-static struct mkd_error *locate(struct mkd_dump *dump, uint64_t pfn,
-				struct mkd_page_run *run, struct seg **segp,
-				long *runp)
+static struct mkd_error *locate(struct mkd_dump *dump, struct mkd_reader *r,
+				uint64_t pfn, struct mkd_page_run *run,
+				struct seg **segp, long *runp)
 {
-	struct mkd_reader *r = dump->priv;
 	struct mkd_error *err;
 	struct seg *s;
 	long i;
 
 	*segp = NULL;
 	if (pfn >= r->end_pfn) {
-		beyond(dump, pfn, run);
+		beyond(dump, r, pfn, run);
 		return NULL;
 	}
 	s = *segp = seg_find(r, pfn);
@@ -688,14 +526,14 @@ static struct mkd_error *locate(struct mkd_dump *dump, uint64_t pfn,
 	return NULL;
 }
 
-static struct mkd_error *mkd_page_state_op(struct mkd_dump *dump,
-					   uint64_t pfn,
-					   struct mkd_page_run *run)
+struct mkd_error *mkd_reader_page_state(struct mkd_dump *dump,
+					struct mkd_reader *r, uint64_t pfn,
+					struct mkd_page_run *run)
 {
 	struct seg *s;
 	long i;
 
-	return locate(dump, pfn, run, &s, &i);
+	return locate(dump, r, pfn, run, &s, &i);
 }
 
 /* ------------------------------------------------------------------ */
@@ -803,16 +641,16 @@ static struct mkd_error *read_stored(struct mkd_reader *r, const struct seg *s,
 	return NULL;
 }
 
-static struct mkd_error *mkd_read_page(struct mkd_dump *dump, uint64_t pfn,
+struct mkd_error *mkd_reader_read_page(struct mkd_dump *dump,
+				       struct mkd_reader *r, uint64_t pfn,
 				       void *buf)
 {
-	struct mkd_reader *r = dump->priv;
 	struct mkd_page_run run = { 0 };
 	struct mkd_error *err;
 	struct seg *s;
 	long i = -1;
 
-	err = locate(dump, pfn, &run, &s, &i);
+	err = locate(dump, r, pfn, &run, &s, &i);
 	if (err)
 		return err;
 	switch (run.state) {
@@ -836,11 +674,12 @@ static struct mkd_error *mkd_read_page(struct mkd_dump *dump, uint64_t pfn,
 		   : NULL;
 }
 
-static void mkd_close(struct mkd_dump *dump)
+void mkd_reader_destroy(struct mkd_reader *r)
 {
-	struct mkd_reader *r = dump->priv;
 	size_t i;
 
+	if (!r)
+		return;
 	for (i = 0; i < r->nsegs; i++) {
 		free(r->segs[i].bad);
 		free(r->segs[i].runs);
@@ -854,14 +693,6 @@ static void mkd_close(struct mkd_dump *dump)
 	free(r->segs);
 	free(r->sections);
 	free(r->rbuf);
+	free(r->parts);
 	free(r);
 }
-
-const struct mkd_format_ops mkd_format_mkd = {
-	.name = "mkd",
-	.probe = mkd_probe,
-	.open = mkd_open,
-	.page_state = mkd_page_state_op,
-	.read_page = mkd_read_page,
-	.close = mkd_close,
-};

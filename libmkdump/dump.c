@@ -73,6 +73,13 @@ struct mkd_error *mkd_dump_set_notes(struct mkd_dump *dump, const void *buf,
 	return copy_bytes((void **)&dump->notes, &dump->notes_len, buf, len);
 }
 
+struct mkd_error *mkd_dump_set_capture(struct mkd_dump *dump,
+				       const char *text, size_t len)
+{
+	return copy_bytes((void **)&dump->capture, &dump->capture_len, text,
+			  len);
+}
+
 struct mkd_error *mkd_dump_set_vmcoreinfo(struct mkd_dump *dump,
 					  const char *text, size_t len)
 {
@@ -178,6 +185,27 @@ MKD_EXPORT int mkd_dump_level(const struct mkd_dump *dump)
 MKD_EXPORT bool mkd_dump_incomplete(const struct mkd_dump *dump)
 {
 	return dump->incomplete;
+}
+
+MKD_EXPORT size_t mkd_dump_part_count(const struct mkd_dump *dump,
+				      uint64_t *set_id)
+{
+	if (set_id)
+		*set_id = dump->set_id;
+	return dump->nparts;
+}
+
+MKD_EXPORT const struct mkd_part *mkd_dump_parts(const struct mkd_dump *dump)
+{
+	return dump->parts;
+}
+
+MKD_EXPORT const char *mkd_dump_capture_info(const struct mkd_dump *dump,
+					     size_t *len)
+{
+	if (len)
+		*len = dump->capture_len;
+	return dump->capture;
 }
 
 MKD_EXPORT const char *mkd_dump_kernel_release(const struct mkd_dump *dump)

@@ -171,6 +171,11 @@ struct mkd_dump {
 	size_t vmcoreinfo_len;
 	uint8_t *notes;			/* mkd_dump_set_notes() */
 	size_t notes_len;
+	char *capture;			/* an mkd dump's CAPTURE text */
+	size_t capture_len;
+	struct mkd_part *parts;		/* of a split set; paths not owned */
+	size_t nparts;
+	uint64_t set_id;
 
 	/* Built by the core after open(). */
 	unsigned page_shift;
@@ -193,6 +198,8 @@ struct mkd_error *mkd_dump_add_ram(struct mkd_dump *dump, uint64_t start,
 void mkd_dump_add_codec(struct mkd_dump *dump, const char *codec);
 struct mkd_error *mkd_dump_set_notes(struct mkd_dump *dump, const void *buf,
 				     size_t len);
+struct mkd_error *mkd_dump_set_capture(struct mkd_dump *dump,
+				       const char *text, size_t len);
 struct mkd_error *mkd_dump_set_vmcoreinfo(struct mkd_dump *dump,
 					  const char *text, size_t len);
 struct mkd_error *mkd_dump_set_release(struct mkd_dump *dump,

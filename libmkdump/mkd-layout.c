@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* mkd-layout.c - encoding and decoding the mkd format's structures */
+#include <stdlib.h>
 #include <xxhash.h>
 
 #include "mkd-layout.h"
@@ -309,4 +310,64 @@ uint16_t mkd_file_codec_from(enum mkd_codec codec)
 	case MKD_CODEC_NONE: break;
 	}
 	return MKD_FCODEC_NONE;
+}
+
+void mkd_split_encode(const struct mkd_split_head *h,
+		      const struct mkd_part *parts, uint8_t *out)
+{
+	uint32_t i;
+
+	put64(out, h->set_id);
+	put32(out + 8, h->index);
+	put32(out + 12, h->count);
+	put64(out + 16, h->max_pfn);
+	put64(out + 24, 0);
+	out += MKD_SPLIT_HEAD_SIZE;
+	for (i = 0; i < h->count; i++, out += 16) {
+		put64(out, parts[i].start_pfn);
+		put64(out + 8, parts[i].end_pfn);
+	}
+}
+
+struct mkd_error *mkd_split_decode(const uint8_t *buf, uint64_t len,
+				   struct mkd_split_head *h,
+				   struct mkd_part **parts)
+{
+	struct mkd_part *p;
+	uint64_t pfn = 0;
+	uint32_t i;
+
+	if (len < MKD_SPLIT_HEAD_SIZE)
+		return mkd_error_create(MKD_ERR_CORRUPT,
+					"split section of %llu bytes is too short",
+					(unsigned long long)len);
+	h->set_id = mkd_le64(buf);
+	h->index = mkd_le32(buf + 8);
+	h->count = mkd_le32(buf + 12);
+	h->max_pfn = mkd_le64(buf + 16);
+	if (h->count == 0 || h->count > MKD_MAX_PARTS || h->index >= h->count ||
+	    len != MKD_SPLIT_HEAD_SIZE + 16ULL * h->count)
+		return mkd_error_create(MKD_ERR_CORRUPT,
+					"split section: part %u of %u in %llu bytes",
+					h->index + 1, h->count,
+					(unsigned long long)len);
+	p = calloc(h->count, sizeof(*p));
+	if (!p)
+		return &mkd_enomem;
+	buf += MKD_SPLIT_HEAD_SIZE;
+	for (i = 0; i < h->count; i++, buf += 16) {
+		p[i].start_pfn = mkd_le64(buf);
+		p[i].end_pfn = mkd_le64(buf + 8);
+		if (p[i].start_pfn != pfn || p[i].end_pfn <= pfn)
+			break;
+		pfn = p[i].end_pfn;
+	}
+	if (i < h->count || pfn != h->max_pfn) {
+		free(p);
+		return mkd_error_create(MKD_ERR_CORRUPT,
+					"split section: the ranges of the parts do not follow each other up to pfn 0x%llx",
+					(unsigned long long)h->max_pfn);
+	}
+	*parts = p;
+	return NULL;
 }

@@ -29,17 +29,19 @@ enum mkd_layout_sizes {
 	MKD_DIR_ENTRY_SIZE = 48,	/* segment directory entry in END */
 	MKD_END_HEAD_SIZE = 32,
 	MKD_SUMMARY_SIZE = 112,
+	MKD_SPLIT_HEAD_SIZE = 32,	/* then 16 bytes per part */
 };
 
 enum mkd_layout_limits {
 	MKD_FILE_VERSION_MAJOR = 1,
-	MKD_FILE_VERSION_MINOR = 0,
+	MKD_FILE_VERSION_MINOR = 1,	/* 1.1: the SPLIT section */
 	MKD_CHECKSUM_XXH3 = 1,
 	MKD_MIN_PAGE_SIZE = 512,
 	MKD_MAX_PAGE_SIZE = 1 << 20,
 	MKD_MAX_BLOCK_PAGES = 65535,
 	MKD_MAX_BLOCK_BYTES = 16 << 20,
 	MKD_MAX_RUN_PAGES = 0xffffffffu,
+	MKD_MAX_PARTS = 4096,		/* parts of a split set */
 };
 
 #define MKD_MAX_INDEX_BYTES (64ULL << 20)
@@ -142,6 +144,13 @@ struct mkd_trailer {
 	uint64_t dump_id;
 };
 
+/* The SPLIT section: this file is part index of a set of count parts. */
+struct mkd_split_head {
+	uint64_t set_id;
+	uint32_t index, count;
+	uint64_t max_pfn;
+};
+
 struct mkd_summary {
 	uint64_t stored, zero, lost;
 	uint64_t filtered[8];
@@ -183,6 +192,17 @@ void mkd_trailer_encode(const struct mkd_trailer *t, uint8_t *out);
 bool mkd_trailer_decode(const uint8_t *buf, uint64_t dump_id,
 			struct mkd_trailer *t);
 void mkd_summary_encode(const struct mkd_summary *s, uint8_t *out);
+/*
+ * A SPLIT section (mkd-part.c): the head and the ranges of all parts.
+ * Encoding takes MKD_SPLIT_HEAD_SIZE + 16 * count bytes at out; decoding
+ * checks the ranges follow each other from 0 to max_pfn and returns them
+ * in a new array (paths NULL), or MKD_ERR_CORRUPT.
+ */
+void mkd_split_encode(const struct mkd_split_head *h,
+		      const struct mkd_part *parts, uint8_t *out);
+struct mkd_error *mkd_split_decode(const uint8_t *buf, uint64_t len,
+				   struct mkd_split_head *h,
+				   struct mkd_part **parts);
 
 /* The library's codec for a file codec, false if there is none. */
 bool mkd_file_codec_to(uint16_t fcodec, enum mkd_codec *codec);

@@ -113,6 +113,22 @@ size_t mkd_dump_file_count(const struct mkd_dump *dump);
 int mkd_dump_level(const struct mkd_dump *dump);
 /* True if the producer recorded that it did not finish. */
 bool mkd_dump_incomplete(const struct mkd_dump *dump);
+/*
+ * A dump opened from a split set (mkd parts): the parts of the whole set,
+ * in pfn order, those not given with path NULL (their pages are lost and
+ * the dump incomplete).  Count 0 for a dump that is not split.
+ */
+struct mkd_part {
+	uint64_t start_pfn, end_pfn;	/* its pages: [start_pfn, end_pfn) */
+	const char *path;		/* the file given, or NULL */
+};
+size_t mkd_dump_part_count(const struct mkd_dump *dump, uint64_t *set_id);
+const struct mkd_part *mkd_dump_parts(const struct mkd_dump *dump);
+/*
+ * What the writer of an mkd dump said about it: its CAPTURE section as
+ * key=value lines (doc/mkd-format.md), or NULL.  Owned by the dump.
+ */
+const char *mkd_dump_capture_info(const struct mkd_dump *dump, size_t *len);
 /* Kernel release ("6.1.0-28-amd64") or NULL when unknown. */
 const char *mkd_dump_kernel_release(const struct mkd_dump *dump);
 /* Crash time in seconds since the epoch; false if unknown. */
@@ -606,6 +622,7 @@ enum mkd_section_type {
 	MKD_SECTION_SUMMARY = 5,	/* written by mkd_writer_finish() */
 	MKD_SECTION_KERNEL_LOG = 6,	/* reserved */
 	MKD_SECTION_TRACE = 7,		/* reserved */
+	MKD_SECTION_SPLIT = 8,		/* written by mkd_writer_set_part() */
 };
 
 enum mkd_writer_flags {
@@ -660,6 +677,15 @@ struct mkd_error *mkd_writer_add_pages(struct mkd_writer *w, uint64_t pfn,
 struct mkd_error *mkd_writer_add_run(struct mkd_writer *w, uint64_t pfn,
 				     uint64_t count, enum mkd_page_state state,
 				     enum mkd_filter_reason reason);
+/*
+ * This dump is part index (0-based) of a split set of count parts, set_id
+ * shared by all of them; parts[0..count) are the pfn ranges of every part,
+ * contiguous from pfn 0.  Before the first page; the writer then takes
+ * only pages inside parts[index].
+ */
+struct mkd_error *mkd_writer_set_part(struct mkd_writer *w, uint64_t set_id,
+				      uint32_t index, uint32_t count,
+				      const struct mkd_part *parts);
 void mkd_writer_get_stats(const struct mkd_writer *w,
 			  struct mkd_writer_stats *stats);
 /* Write the last checkpoint, the summary, the end record, the trailer. */

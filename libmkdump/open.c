@@ -237,6 +237,8 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	free(dump->ram);
 	free(dump->vmcoreinfo);
 	free(dump->notes);
+	free(dump->capture);
+	free(dump->parts);
 	free(dump->cpus);
 	free(dump->page_buf);
 	mkd_cache_deinit(&dump->cache);

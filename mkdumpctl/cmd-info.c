@@ -78,6 +78,115 @@ static bool vm_info(struct mkd_dump *dump, struct mkd_vm_info *vm)
 	return err == NULL;
 }
 
+/*
+ * The value of key in the dump's capture info, copied into buf; false if
+ * it is not there.
+ */
+static bool capture_get(struct mkd_dump *dump, const char *key, char *buf,
+			size_t size)
+{
+	size_t len, klen = strlen(key);
+	const char *p = mkd_dump_capture_info(dump, &len), *end;
+
+	for (end = p ? p + len : NULL; p && p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > klen && !memcmp(p, key, klen) &&
+		    p[klen] == '=') {
+			snprintf(buf, size, "%.*s", (int)(eol - p - klen - 1),
+				 p + klen + 1);
+			return true;
+		}
+		p = eol + 1;
+	}
+	return false;
+}
+
+/* capture --limit: the levels asked and used, and why (mkd only). */
+struct fallback {
+	char limit[32], levels[64], asked[16], used[16], why[512];
+};
+
+static bool get_fallback(struct mkd_dump *dump, struct fallback *f)
+{
+	if (!capture_get(dump, "limit", f->limit, sizeof(f->limit)))
+		return false;
+	if (!capture_get(dump, "dump_levels", f->levels, sizeof(f->levels)))
+		f->levels[0] = '\0';
+	if (!capture_get(dump, "dump_level_asked", f->asked, sizeof(f->asked)))
+		f->asked[0] = '\0';
+	if (!capture_get(dump, "dump_level", f->used, sizeof(f->used)))
+		f->used[0] = '\0';
+	if (!capture_get(dump, "fallback", f->why, sizeof(f->why)))
+		f->why[0] = '\0';
+	return true;
+}
+
+static void print_text_extra(struct mkd_dump *dump)
+{
+	const struct mkd_part *p = mkd_dump_parts(dump);
+	size_t i, n;
+	uint64_t id;
+	struct fallback f;
+
+	if (get_fallback(dump, &f)) {
+		printf("limit:         %s bytes, dump levels %s\n", f.limit,
+		       f.levels);
+		if (f.why[0])
+			printf("fallback:      -d %s instead of -d %s: %s\n",
+			       f.used, f.asked, f.why);
+	}
+	n = mkd_dump_part_count(dump, &id);
+	if (!n)
+		return;
+	printf("split set:     %016" PRIx64 ", %zu parts\n", id, n);
+	for (i = 0; i < n; i++)
+		printf("  part %-3zu pfn 0x%" PRIx64 "-0x%" PRIx64 "  %s\n",
+		       i + 1, p[i].start_pfn, p[i].end_pfn - 1,
+		       p[i].path ? p[i].path : "(missing)");
+}
+
+static void print_json_extra(struct json *j, struct mkd_dump *dump)
+{
+	const struct mkd_part *p = mkd_dump_parts(dump);
+	size_t i, n = mkd_dump_part_count(dump, NULL);
+	char id[32];
+	uint64_t set_id;
+	struct fallback f;
+
+	if (get_fallback(dump, &f)) {
+		json_begin_object(j, "limit");
+		json_uint(j, "bytes", strtoull(f.limit, NULL, 10));
+		json_string(j, "levels", f.levels);
+		json_int(j, "asked", strtol(f.asked, NULL, 10));
+		json_int(j, "used", strtol(f.used, NULL, 10));
+		json_string(j, "fallback", f.why[0] ? f.why : NULL);
+		json_end_object(j);
+	} else {
+		json_null(j, "limit");
+	}
+	if (!n) {
+		json_null(j, "split");
+		return;
+	}
+	mkd_dump_part_count(dump, &set_id);
+	snprintf(id, sizeof(id), "%016" PRIx64, set_id);
+	json_begin_object(j, "split");
+	json_string(j, "set_id", id);
+	json_begin_array(j, "parts");
+	for (i = 0; i < n; i++) {
+		json_begin_object(j, NULL);
+		json_uint(j, "start_pfn", p[i].start_pfn);
+		json_uint(j, "end_pfn", p[i].end_pfn);
+		json_string(j, "file", p[i].path);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_end_object(j);
+}
+
 static void print_text(struct mkd_dump *dump, const struct info *in)
 {
 	struct mkd_vm_info vm;
@@ -109,6 +218,7 @@ static void print_text(struct mkd_dump *dump, const struct info *in)
 	if (mkd_dump_level(dump) >= 0)
 		printf("dump level:    %d\n", mkd_dump_level(dump));
 	printf("complete:      %s\n", mkd_dump_incomplete(dump) ? "no" : "yes");
+	print_text_extra(dump);
 	printf("vmcoreinfo:    %s\n", mkd_vmcoreinfo(dump, NULL) ? "yes" : "no");
 	if (vm_info(dump, &vm)) {
 		printf("paging:        %u-level\n", vm.levels);
@@ -189,6 +299,7 @@ static void print_json(struct json *j, struct mkd_dump *dump,
 	else
 		json_null(j, "dump_level");
 	json_bool(j, "complete", !mkd_dump_incomplete(dump));
+	print_json_extra(j, dump);
 	json_bool(j, "vmcoreinfo", mkd_vmcoreinfo(dump, NULL) != NULL);
 	print_json_vm(j, dump);
 	json_uint(j, "max_pfn", mkd_dump_max_pfn(dump));

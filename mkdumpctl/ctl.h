@@ -20,6 +20,7 @@ enum ctl_exit {
 	EXIT_NOT_DUMP = 3,	/* input is not a dump we can read */
 	EXIT_DAMAGED = 4,	/* dump damaged: corrupt data or metadata */
 	EXIT_INCOMPLETE = 5,	/* dump cut short, the rest is consistent */
+	EXIT_TOO_BIG = 6,	/* capture --limit: no dump level fits */
 };
 
 struct ctl_command {
@@ -77,10 +78,43 @@ struct ctl_write_opts {
 	int dump_level;		/* recorded in the dump; -1 = none */
 	bool zero_pages;	/* write all-zero pages as "zero" */
 	bool progress;		/* on standard error */
+	bool keep_states;	/* no filtering: dump_level only recorded */
+	uint64_t start_pfn, end_pfn;	/* pages to copy; end 0 = all */
+	/* A part of a split set (part_count > 0): see mkd_writer_set_part. */
+	uint64_t set_id;
+	uint32_t part_index, part_count;
+	const struct mkd_part *parts;
+	/* capture --limit (limit > 0): recorded in the CAPTURE section. */
+	uint64_t limit;		/* output bytes; passing it stops the copy */
+	const char *levels;	/* the levels to try, "1,31" */
+	int level_asked;
+	const char *fallback;	/* why this level, or NULL */
+};
+struct ctl_copy_result {
+	uint64_t lost;		/* source pages written lost */
+	uint64_t bytes;		/* written */
+	bool over_limit;	/* stopped: the output passed o->limit */
 };
 /* Copy the dump at in into a new mkd dump at out ("-": stdout). */
 int ctl_write_mkd(const char *in, const char *out,
 		  const struct ctl_write_opts *o);
+/* The same from an open dump (in names it in messages and metadata). */
+int ctl_write_dump(struct mkd_dump *src, const char *in, const char *out,
+		   const struct ctl_write_opts *o);
+/* The pieces of ctl_write_dump, for capture --limit (write-mkd.c). */
+int ctl_open_output(const char *out, const char *in, int *fd, bool *regular);
+int ctl_close_output(int fd, const char *out, int rc);
+struct mkd_error *ctl_make_classifier(struct mkd_dump *src, int dump_level,
+				      struct mkd_classifier **cl);
+int ctl_copy_dump(struct mkd_dump *src, struct mkd_classifier *cl, int fd,
+		  bool regular, const char *in, const char *out,
+		  const struct ctl_write_opts *o, struct ctl_copy_result *res);
+/*
+ * capture --limit: the first of levels[0..n) whose dump fits in o->limit
+ * bytes (capture-limit.c); EXIT_TOO_BIG when none does.
+ */
+int ctl_capture_limited(const char *in, const char *out,
+			struct ctl_write_opts *o, const int *levels, int n);
 /* "zstd" or "zstd:LEVEL" into o; -1 if it is neither. */
 int ctl_parse_codec(const char *arg, struct ctl_write_opts *o);
 /* -z, -t, -b of capture and convert; 0 or an exit code. */
@@ -98,5 +132,7 @@ int cmd_sym(int argc, char **argv);
 int cmd_type(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif /* MKDUMPCTL_H */

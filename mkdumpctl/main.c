@@ -20,6 +20,8 @@ static const struct ctl_command commands[] = {
 	{ "type", cmd_type, "kernel types from BTF: sizes, members, offsets" },
 	{ "capture", cmd_capture, "save a crashed kernel's memory as an mkd dump" },
 	{ "convert", cmd_convert, "write a dump in another format" },
+	{ "split", cmd_split, "cut a dump into N mkd parts of pfn ranges" },
+	{ "merge", cmd_merge, "join the parts of a split dump into one mkd" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -39,8 +39,22 @@ struct copy {
 	uint32_t page_size;
 	uint8_t *buf;
 	uint64_t lost;
+	uint64_t limit;			/* of output bytes; 0 none */
+	bool over;			/* the output passed the limit */
 	struct progress pr;
 };
+
+/* Past the limit: stop copying (the caller decides what comes next). */
+static bool over_limit(struct copy *c)
+{
+	struct mkd_writer_stats s;
+
+	if (!c->limit || c->over)
+		return c->over;
+	mkd_writer_get_stats(c->w, &s);
+	c->over = s.bytes_out > c->limit;
+	return c->over;
+}
 
 static double now(void)
 {
@@ -86,7 +100,7 @@ static bool page_error(const struct mkd_error *err)
 static struct mkd_error *copy_present(struct copy *c, uint64_t pfn,
 				      uint64_t count)
 {
-	while (count) {
+	while (count && !over_limit(c)) {
 		size_t n = count < BATCH_PAGES ? (size_t)count : BATCH_PAGES;
 		size_t done = 0, pages;
 		struct mkd_error *err, *werr = NULL;
@@ -170,12 +184,12 @@ static struct mkd_error *copy_run(struct copy *c,
 	}
 }
 
-static struct mkd_error *copy_pages(struct copy *c)
+static struct mkd_error *copy_pages(struct copy *c, uint64_t pfn,
+				     uint64_t max)
 {
-	uint64_t pfn = 0, max = mkd_dump_max_pfn(c->src);
 	struct mkd_error *err = NULL;
 
-	while (!err && pfn < max) {
+	while (!err && pfn < max && !over_limit(c)) {
 		struct mkd_page_run run;
 
 		err = mkd_page_state(c->src, pfn, &run);
@@ -230,13 +244,20 @@ static void describe(struct mkd_writer *w, struct mkd_dump *src,
 		info_num(w, "panic_cpu", cpu);
 	if (o->dump_level >= 0)
 		info_num(w, "dump_level", o->dump_level);
+	if (o->limit) {
+		info_num(w, "limit", (int64_t)o->limit);
+		info_str(w, "dump_levels", o->levels);
+		info_num(w, "dump_level_asked", o->level_asked);
+		info_str(w, "fallback", o->fallback);
+	}
 	info_str(w, "codec", o->codec);
 	info_num(w, "level", o->level);
 	info_num(w, "threads", o->threads);
 }
 
 static struct mkd_error *write_metadata(struct mkd_writer *w,
-					struct mkd_dump *src)
+					struct mkd_dump *src,
+					const struct ctl_write_opts *o)
 {
 	struct mkd_error *err = NULL;
 	const void *data;
@@ -252,12 +273,13 @@ static struct mkd_error *write_metadata(struct mkd_writer *w,
 	if (!err)
 		err = mkd_writer_set_ram(w, mkd_dump_ram_ranges(src),
 					 mkd_dump_ram_range_count(src));
+	if (!err && o->part_count)
+		err = mkd_writer_set_part(w, o->set_id, o->part_index,
+					  o->part_count, o->parts);
 	return err;
 }
 
-/* The output descriptor; prints why not and returns an exit code. */
-static int open_output(const char *out, const char *in, int *fd,
-		       bool *regular)
+int ctl_open_output(const char *out, const char *in, int *fd, bool *regular)
 {
 	struct stat st, ist;
 
@@ -269,7 +291,7 @@ static int open_output(const char *out, const char *in, int *fd,
 		}
 		*fd = STDOUT_FILENO;
 	} else {
-		if (!stat(out, &st) && !stat(in, &ist) &&
+		if (in && !stat(out, &st) && !stat(in, &ist) &&
 		    st.st_dev == ist.st_dev && st.st_ino == ist.st_ino) {
 			fprintf(stderr, "%s: '%s' is the input\n", ctl_progname,
 				out);
@@ -330,90 +352,131 @@ static struct mkd_error *run_copy(struct copy *c, const char *in,
 				  const char *out,
 				  const struct ctl_write_opts *o)
 {
+	uint64_t end = o->end_pfn ? o->end_pfn : mkd_dump_max_pfn(c->src);
 	struct mkd_error *err;
 
 	describe(c->w, c->src, in, o);
-	err = write_metadata(c->w, c->src);
+	err = write_metadata(c->w, c->src, o);
 	if (!err)
-		err = copy_pages(c);
-	if (!err)
+		err = copy_pages(c, o->start_pfn, end);
+	if (!err && !c->over) {
 		err = mkd_writer_finish(c->w);
+		/* Whole but too big is too big: the caller decides. */
+		over_limit(c);
+	}
+	if (c->over)
+		return err;
 	progress_show(&c->pr, c->pr.max_pfn, true);
 	if (!err)
 		report(c, out);
 	return err;
 }
 
-/* Copy, finish, close; prints what went wrong and returns an exit code. */
-static int copy_to(struct copy *c, int fd, const char *in, const char *out,
-		   const struct ctl_write_opts *o)
+int ctl_copy_dump(struct mkd_dump *src, struct mkd_classifier *cl, int fd,
+		  bool regular, const char *in, const char *out,
+		  const struct ctl_write_opts *o, struct ctl_copy_result *res)
 {
-	struct mkd_error *err = run_copy(c, in, out, o);
-	int rc = EXIT_OK;
+	struct copy c = {
+		.src = src, .cl = cl, .dump_level = o->dump_level,
+		.page_size = mkd_dump_page_size(src), .limit = o->limit,
+	};
+	struct mkd_error *err;
 
-	if (err)
-		rc = ctl_fail(err);
+	memset(res, 0, sizeof(*res));
+	c.buf = malloc((size_t)BATCH_PAGES * c.page_size);
+	if (!c.buf) {
+		fprintf(stderr, "%s: out of memory\n", ctl_progname);
+		return EXIT_FAILURE_;
+	}
+	err = make_writer(fd, regular, out, src, o, &c.w);
+	if (!err) {
+		c.pr.on = o->progress;
+		c.pr.max_pfn = mkd_dump_max_pfn(src);
+		c.pr.start = c.pr.last = now();
+		err = run_copy(&c, in, out, o);
+	}
+	if (c.w) {
+		struct mkd_writer_stats s;
+
+		mkd_writer_get_stats(c.w, &s);
+		res->bytes = s.bytes_out;
+	}
+	if (c.over && c.pr.on)
+		fputc('\n', stderr);
+	res->lost = c.lost;
+	res->over_limit = c.over;
+	mkd_writer_destroy(c.w);
+	free(c.buf);
+	return err ? ctl_fail(err) : EXIT_OK;
+}
+
+struct mkd_error *ctl_make_classifier(struct mkd_dump *src, int dump_level,
+				      struct mkd_classifier **cl)
+{
+	/* Zero pages (bit 1) are the writer's to find; the rest need classes. */
+	*cl = NULL;
+	if (dump_level > 1)
+		return mkd_classifier_create(src, dump_level & ~1, cl);
+	return NULL;
+}
+
+int ctl_close_output(int fd, const char *out, int rc)
+{
 	if (fd != STDOUT_FILENO && close(fd) < 0 && !rc) {
 		fprintf(stderr, "%s: closing '%s': %s\n", ctl_progname, out,
 			strerror(errno));
 		rc = EXIT_FAILURE_;
 	}
-	if (rc)
-		fprintf(stderr, "%s: '%s' is cut short: it reads up to its last checkpoint\n",
-			ctl_progname, out);
-	else if (c->lost)
-		fprintf(stderr, "%s: %" PRIu64 " pages of '%s' could not be read; they are marked lost\n",
-			ctl_progname, c->lost, in);
+	return rc;
+}
+
+int ctl_write_dump(struct mkd_dump *src, const char *in, const char *out,
+		   const struct ctl_write_opts *o)
+{
+	struct mkd_classifier *cl = NULL;
+	struct ctl_copy_result res;
+	struct mkd_error *err;
+	bool regular = false;
+	int fd = -1, rc;
+
+	/* Before the output exists: a refusal writes nothing. */
+	err = ctl_make_classifier(src, o->keep_states ? -1 : o->dump_level,
+				  &cl);
+	if (err) {
+		fprintf(stderr, "%s %s: %s\n", ctl_progname, o->command,
+			mkd_error_message(err));
+		rc = ctl_exit_code(err);
+		mkd_error_destroy(err);
+		return rc;
+	}
+	rc = ctl_open_output(out, in, &fd, &regular);
+	if (!rc) {
+		rc = ctl_copy_dump(src, cl, fd, regular, in, out, o, &res);
+		rc = ctl_close_output(fd, out, rc);
+		if (rc)
+			fprintf(stderr, "%s: '%s' is cut short: it reads up to its last checkpoint\n",
+				ctl_progname, out);
+		else if (res.lost)
+			fprintf(stderr, "%s: %" PRIu64 " pages of '%s' could not be read; they are marked lost\n",
+				ctl_progname, res.lost, in);
+	}
+	mkd_classifier_destroy(cl);
 	return rc;
 }
 
 int ctl_write_mkd(const char *in, const char *out,
 		  const struct ctl_write_opts *o)
 {
-	struct copy c = { 0 };
+	struct mkd_dump *src;
 	struct mkd_error *err;
-	bool regular = false;
-	int fd = -1, rc;
+	int rc;
 
-	err = mkd_dump_open(in, NULL, &c.src);
+	err = mkd_dump_open(in, NULL, &src);
 	if (err)
 		return ctl_fail(err);
-	mkd_error_destroy(mkd_dump_set_cache_size(c.src, 0));
-	/*
-	 * Zero pages (bit 1) are the writer's to find; the rest need page
-	 * classes.  Before the output exists: a refusal writes nothing.
-	 */
-	c.dump_level = o->dump_level;
-	if (o->dump_level > 1)
-		err = mkd_classifier_create(c.src, o->dump_level & ~1, &c.cl);
-	if (err) {
-		fprintf(stderr, "%s %s: %s\n", ctl_progname, o->command,
-			mkd_error_message(err));
-		rc = ctl_exit_code(err);
-		mkd_error_destroy(err);
-		goto out;
-	}
-	c.page_size = mkd_dump_page_size(c.src);
-	c.buf = malloc((size_t)BATCH_PAGES * c.page_size);
-	rc = c.buf ? open_output(out, in, &fd, &regular) : EXIT_FAILURE_;
-	if (rc)
-		goto out;
-	err = make_writer(fd, regular, out, c.src, o, &c.w);
-	if (err) {
-		rc = ctl_fail(err);
-		if (fd != STDOUT_FILENO)
-			close(fd);
-		goto out;
-	}
-	c.pr.on = o->progress;
-	c.pr.max_pfn = mkd_dump_max_pfn(c.src);
-	c.pr.start = c.pr.last = now();
-	rc = copy_to(&c, fd, in, out, o);
-out:
-	mkd_writer_destroy(c.w);
-	mkd_classifier_destroy(c.cl);
-	mkd_dump_destroy(c.src);
-	free(c.buf);
+	mkd_error_destroy(mkd_dump_set_cache_size(src, 0));
+	rc = ctl_write_dump(src, in, out, o);
+	mkd_dump_destroy(src);
 	return rc;
 }
 

@@ -48,7 +48,7 @@ expect_rc 1 "missing file exits 1" "$CTL" info "$T_TMP/nope"
 expect_rc 2 "no argument exits 2" "$CTL" info
 expect_rc 2 "unknown command exits 2" "$CTL" frobnicate
 expect_rc 0 "--help exits 0" "$CTL" --help
-for c in info verify extract read; do
+for c in info verify extract read capture split merge; do
 	expect_rc 0 "$c --help" "$CTL" "$c" --help
 	grep -q "^usage: mkdumpctl $c" "$T_TMP/out" || fail "$c --help text"
 done
