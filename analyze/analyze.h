@@ -131,6 +131,9 @@ bool az_parse_u64(const char *s, uint64_t *value);
  */
 int az_parse_address(struct az_ctx *ctx, const char *word, uint64_t *addr);
 
+/* "297.2 MB": bytes as crash writes sizes. */
+void az_format_size(uint64_t bytes, char *buf, size_t len);
+
 /* ---- The session (session.c, interactive.c) ---- */
 
 struct az_session_options {
@@ -154,5 +157,6 @@ int az_interactive(struct az_session *s);
 
 az_command_fn cmd_help;
 az_command_fn cmd_quit;
+az_command_fn cmd_sys;
 
 #endif /* MKD_ANALYZE_H */

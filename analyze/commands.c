@@ -9,5 +9,7 @@
 const struct az_command az_commands[] = {
 	{ "help", cmd_help, AZ_NO_DUMP, "list the commands, or describe one" },
 	{ "quit", cmd_quit, AZ_NO_DUMP, "end the session (also q, exit)" },
+	{ "sys", cmd_sys, 0, "the dump and the kernel: release, uptime, load, "
+	  "CPUs, memory, panic" },
 	{ NULL, NULL, 0, NULL },
 };
