@@ -156,7 +156,9 @@ int az_interactive(struct az_session *s);
 /* ---- The commands, one file each, in name order ---- */
 
 az_command_fn cmd_help;
+az_command_fn cmd_log;
 az_command_fn cmd_quit;
+az_command_fn cmd_sym;
 az_command_fn cmd_sys;
 
 #endif /* MKD_ANALYZE_H */
