@@ -158,6 +158,7 @@ int az_interactive(struct az_session *s);
 az_command_fn cmd_help;
 az_command_fn cmd_log;
 az_command_fn cmd_quit;
+az_command_fn cmd_rd;
 az_command_fn cmd_sym;
 az_command_fn cmd_sys;
 

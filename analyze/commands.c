@@ -10,6 +10,7 @@ const struct az_command az_commands[] = {
 	{ "help", cmd_help, AZ_NO_DUMP, "list the commands, or describe one" },
 	{ "log", cmd_log, 0, "the kernel log; -T wall-clock times" },
 	{ "quit", cmd_quit, AZ_NO_DUMP, "end the session (also q, exit)" },
+	{ "rd", cmd_rd, 0, "read memory: virtual or physical, widths, strings" },
 	{ "sym", cmd_sym, 0, "symbols: address to name+offset, name to address" },
 	{ "sys", cmd_sys, 0, "the dump and the kernel: release, uptime, load, "
 	  "CPUs, memory, panic" },
