@@ -159,6 +159,7 @@ az_command_fn cmd_help;
 az_command_fn cmd_log;
 az_command_fn cmd_quit;
 az_command_fn cmd_rd;
+az_command_fn cmd_struct;
 az_command_fn cmd_sym;
 az_command_fn cmd_sys;
 

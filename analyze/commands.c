@@ -11,6 +11,7 @@ const struct az_command az_commands[] = {
 	{ "log", cmd_log, 0, "the kernel log; -T wall-clock times" },
 	{ "quit", cmd_quit, AZ_NO_DUMP, "end the session (also q, exit)" },
 	{ "rd", cmd_rd, 0, "read memory: virtual or physical, widths, strings" },
+	{ "struct", cmd_struct, 0, "a kernel structure's values, by BTF types" },
 	{ "sym", cmd_sym, 0, "symbols: address to name+offset, name to address" },
 	{ "sys", cmd_sys, 0, "the dump and the kernel: release, uptime, load, "
 	  "CPUs, memory, panic" },
