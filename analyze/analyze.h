@@ -156,6 +156,7 @@ int az_interactive(struct az_session *s);
 /* ---- The commands, one file each, in name order ---- */
 
 az_command_fn cmd_help;
+az_command_fn cmd_kmem;
 az_command_fn cmd_log;
 az_command_fn cmd_quit;
 az_command_fn cmd_rd;

@@ -15,7 +15,9 @@ static const char usage[] =
 	"sys [--json]\n\n"
 	"The dump file(s) and format, and the crashed kernel's release,\n"
 	"version, machine, node name, time of the crash, uptime, load\n"
-	"averages, CPUs, memory (MemTotal) and panic message.";
+	"averages, CPUs, memory and panic message.  MEMORY is the RAM the\n"
+	"kernel's zones hold (as crash shows it), then MemTotal: that less\n"
+	"what the kernel reserved (its image, crashkernel=...).";
 
 /* A value, or why it is missing (then msg is set and owned). */
 struct field {
@@ -247,8 +249,7 @@ static void print_text(struct az_ctx *ctx, const struct sys_info *si)
 			       sizeof(b[0]));
 		az_format_size(si->mem.present * si->mem.page_size, b[1],
 			       sizeof(b[1]));
-		LINE(ctx, "MEMORY", "%s  [MemTotal; RAM present %s]", b[0],
-		     b[1]);
+		LINE(ctx, "MEMORY", "%s  [MemTotal %s]", b[1], b[0]);
 	} else
 		LINE(ctx, "MEMORY", "%s", why(&si->mem_f, w, sizeof(w)));
 	if (si->panic)

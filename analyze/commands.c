@@ -8,6 +8,7 @@
 
 const struct az_command az_commands[] = {
 	{ "help", cmd_help, AZ_NO_DUMP, "list the commands, or describe one" },
+	{ "kmem", cmd_kmem, 0, "kmem -i: memory usage, as /proc/meminfo" },
 	{ "log", cmd_log, 0, "the kernel log; -T wall-clock times" },
 	{ "quit", cmd_quit, AZ_NO_DUMP, "end the session (also q, exit)" },
 	{ "rd", cmd_rd, 0, "read memory: virtual or physical, widths, strings" },
