@@ -140,8 +140,11 @@ static int run_scripts(struct az_session *s, const struct args *a)
 {
 	int i, rc = EXIT_OK;
 
-	if (!a->nscripts && isatty(STDIN_FILENO))
+	if (!a->nscripts && isatty(STDIN_FILENO)) {
+		/* As crash does: the summary first, then the prompt. */
+		az_session_run_line(s, "sys");
 		return az_interactive(s);
+	}
 	if (!a->nscripts)
 		rc = run_file(s, "-");
 	for (i = 0; i < a->nscripts && !az_session_done(s); i++) {

@@ -646,6 +646,13 @@ struct mkd_error *mkd_enum_value(struct mkd_dump *dump, const char *name,
 				 int64_t *value, const struct mkd_type **type);
 /* Number of types in the model (after building it). */
 struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
+/*
+ * Call fn for every type of the model but void, in the model's order
+ * (named and anonymous, declarations too); a non-zero return stops.
+ */
+typedef int mkd_type_fn(const struct mkd_type *type, void *arg);
+struct mkd_error *mkd_type_iterate(struct mkd_dump *dump, mkd_type_fn *fn,
+				   void *arg);
 /* Writing mkd dumps (doc/mkd-format.md) */
 
 /*
