@@ -146,9 +146,11 @@ static uint64_t skip_pages(struct rd *r, uint64_t addr, uint64_t end,
 	return next && next < end ? next : end;
 }
 
-static void dump_units(struct rd *r)
+/* Returns how many bytes could be read. */
+static uint64_t dump_units(struct rd *r)
 {
 	uint64_t addr = r->addr, end = r->addr + r->count * r->width;
+	uint64_t got = 0;
 
 	while (addr < end) {
 		uint8_t buf[LINE_BYTES];
@@ -161,9 +163,11 @@ static void dump_units(struct rd *r)
 		if (!err) {
 			emit_line(r, addr, buf, len);
 			addr += len;
+			got += len;
 			continue;
 		}
 		whole = done / r->width * r->width;
+		got += whole;
 		if (whole)
 			emit_line(r, addr, buf, whole);
 		addr += whole;
@@ -174,6 +178,7 @@ static void dump_units(struct rd *r)
 		/* Stay on unit boundaries from the start address. */
 		addr += (next - addr + r->width - 1) / r->width * r->width;
 	}
+	return got;
 }
 
 /* Bytes of the string at r->addr, up to a NUL, r->count or an error. */
@@ -224,6 +229,9 @@ static int dump_string(struct rd *r)
 				r->addr + len, note);
 	}
 	free(buf);
+	if (!len && err)
+		return az_errorf(r->ctx, "nothing at 0x%" PRIx64 " can be read",
+				 r->addr);
 	return EXIT_OK;
 }
 
@@ -265,6 +273,7 @@ int cmd_rd(struct az_ctx *ctx, int argc, char **argv)
 {
 	struct rd r = { .ctx = ctx, .width = 8 };
 	int rc = parse(ctx, argc, argv, &r);
+	uint64_t got;
 
 	if (rc)
 		return rc;
@@ -277,11 +286,15 @@ int cmd_rd(struct az_ctx *ctx, int argc, char **argv)
 		json_uint(&ctx->js, "width", r.width);
 		json_begin_array(&ctx->js, "lines");
 	}
-	dump_units(&r);
+	got = dump_units(&r);
 	if (ctx->json) {
 		json_end_array(&ctx->js);
 		json_end_object(&ctx->js);
 		json_finish(&ctx->js);
 	}
+	/* Notes among data are output; nothing readable at all fails. */
+	if (!got)
+		return az_errorf(ctx, "nothing at 0x%" PRIx64 " can be read",
+				 r.addr);
 	return EXIT_OK;
 }

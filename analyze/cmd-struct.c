@@ -248,6 +248,9 @@ static int show_one(struct az_ctx *ctx, const struct query *q, uint64_t addr,
 		fprintf(ctx->out, "}\n");
 	} else
 		show_whole_text(&v, q, tname);
+	if (v.nholes && az_value_unread(&v) == v.size)
+		rc = az_errorf(ctx, "nothing at 0x%" PRIx64 " can be read: %s",
+			       addr, v.holes[0].note);
 	az_value_release(&v);
 	return rc;
 }

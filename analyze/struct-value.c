@@ -59,6 +59,16 @@ int az_value_read(struct az_value *v, struct az_ctx *ctx, uint64_t addr,
 	return EXIT_OK;
 }
 
+uint64_t az_value_unread(const struct az_value *v)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < v->nholes; i++)
+		n += v->holes[i].end - v->holes[i].start;
+	return n;
+}
+
 void az_value_release(struct az_value *v)
 {
 	free(v->bytes);

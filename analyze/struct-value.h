@@ -32,6 +32,8 @@ struct az_value {
 int az_value_read(struct az_value *v, struct az_ctx *ctx, uint64_t addr,
 		  uint64_t size);
 void az_value_release(struct az_value *v);
+/* Bytes of the value that could not be read. */
+uint64_t az_value_unread(const struct az_value *v);
 /*
  * Print the value of type at bit_offset in v: as "name = value" lines at
  * indent (text), or as a JSON value under key.
