@@ -10,8 +10,9 @@
 
 static const char usage[] =
 	"sym [--json] ADDR|NAME...\n\n"
-	"For an address (hex, with or without 0x), the symbol that contains\n"
-	"it and the offset in it; for a name (or module:name), its address.\n"
+	"For an address (hex, with or without 0x, or symbol+offset), the\n"
+	"symbol that contains it\n"
+	"and the offset in it; for a name (or module:name), its address.\n"
 	"Symbols come from the dump's kallsyms and its modules' tables, and\n"
 	"from --system-map.";
 
@@ -37,7 +38,7 @@ static int lookup(struct az_ctx *ctx, const char *word, struct answer *a)
 	struct mkd_error *err;
 	int rc;
 
-	if (is_address(word)) {
+	if (is_address(word) || strpbrk(word + 1, "+-")) {
 		rc = az_parse_address(ctx, word, &a->addr);
 		if (rc)
 			return rc;
