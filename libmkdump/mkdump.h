@@ -488,6 +488,7 @@ enum mkd_symbol_source {
 	MKD_SYMBOL_KALLSYMS = 1,	/* the kernel's table in the dump */
 	MKD_SYMBOL_SYSTEM_MAP,		/* a System.map file */
 	MKD_SYMBOL_MODULES,		/* loaded modules' tables in the dump */
+	MKD_SYMBOL_VMLINUX,		/* a vmlinux's ELF symbol table */
 };
 
 /* The size was not recorded: it runs to the next symbol's address. */
@@ -512,6 +513,21 @@ struct mkd_symbol {
  */
 struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
 					   const char *path);
+/*
+ * Load the kernel's vmlinux (an ELF file, with or without debuginfo):
+ * its ELF symbol table becomes a symbol source (ranked like a System.map
+ * loaded at that point, moved by the KASLR offset, with recorded sizes),
+ * and its DWARF, if it has any, becomes the type source: every type
+ * lookup (mkd_type_find, mkd_enum_value...) then asks DWARF instead of
+ * the dump's BTF.  A vmlinux that is not the dump's kernel is refused
+ * (MKD_ERR_INVALID, "not this kernel's: ..."): its build ID must equal
+ * VMCOREINFO's BUILD-ID, or, when either lacks one, the release in its
+ * linux_banner must equal the dump's; its _stext must land on the
+ * dump's.  At most one vmlinux per dump; the file stays open (mapped)
+ * until the dump is destroyed.  Types found before keep their values.
+ */
+struct mkd_error *mkd_dump_load_vmlinux(struct mkd_dump *dump,
+					const char *path);
 /*
  * Use or ignore one source (all are used by default); ignoring kallsyms
  * lets a System.map answer alone.  Ignoring a source drops what it gave;
@@ -542,7 +558,9 @@ struct mkd_error *mkd_symbol_count(struct mkd_dump *dump, size_t *count);
 /* Kernel types
  *
  * A C type model built on first use from the kernel's BTF, read from the
- * dump between __start_BTF and __stop_BTF (no debuginfo package needed).
+ * dump between __start_BTF and __stop_BTF (no debuginfo package needed),
+ * or, once mkd_dump_load_vmlinux() has loaded a vmlinux with DWARF, from
+ * that DWARF alone (converted as lookups need it).
  * Types are opaque and live as long as the dump; every accessor is
  * infallible.  Typedef and qualifier chains are checked when the model is
  * built, so walking them always ends.
