@@ -139,6 +139,7 @@ void az_format_size(uint64_t bytes, char *buf, size_t len);
 struct az_session_options {
 	const char *const *paths;	/* the dump files, one dump set */
 	size_t npaths;
+	const char *vmlinux;		/* --vmlinux, or NULL */
 	bool json;			/* --json for every command */
 };
 
@@ -146,6 +147,8 @@ struct az_session_options {
 struct mkd_dump *az_session_dump(struct az_session *s);
 /* The dump file names, as given. */
 const char *const *az_session_paths(struct az_session *s, size_t *n);
+/* The --vmlinux file loaded, or NULL. */
+const char *az_session_vmlinux(struct az_session *s);
 /* Ask the session to end after this command (quit). */
 void az_session_quit(struct az_session *s);
 /* Run one line: "cmd args; cmd args | shell".  Returns the worst code. */

@@ -183,7 +183,12 @@ static void print_dump(struct az_ctx *ctx)
 	int level = mkd_dump_level(ctx->dump);
 	char what[128];
 
-	LINE(ctx, "KERNEL", "(none: symbols and types from the dump)");
+	const char *vmlinux = az_session_vmlinux(ctx->session);
+
+	if (vmlinux)
+		LINE(ctx, "KERNEL", "%s", vmlinux);
+	else
+		LINE(ctx, "KERNEL", "(none: symbols and types from the dump)");
 	snprintf(what, sizeof(what), "%s%s%s", mkd_dump_format(ctx->dump),
 		 container ? ", " : "", container ? container : "");
 	if (level > 0)
@@ -293,6 +298,7 @@ static void json_dump(struct az_ctx *ctx)
 	size_t i, n;
 	const char *const *paths = az_session_paths(ctx->session, &n);
 
+	json_string(&ctx->js, "vmlinux", az_session_vmlinux(ctx->session));
 	json_begin_array(&ctx->js, "dump_files");
 	for (i = 0; i < n; i++)
 		json_string(&ctx->js, NULL, paths[i]);

@@ -111,10 +111,11 @@ static int open_dump(const struct args *a, struct mkd_dump **dump)
 		if (err)
 			return fail(err);
 	}
-	if (a->vmlinux)
-		fprintf(stderr, "%s: --vmlinux '%s': not supported yet; "
-			"symbols and types come from the dump alone\n",
-			progname, a->vmlinux);
+	if (a->vmlinux) {
+		err = mkd_dump_load_vmlinux(*dump, a->vmlinux);
+		if (err)
+			return fail(err);
+	}
 	return EXIT_OK;
 }
 
@@ -177,6 +178,7 @@ int main(int argc, char **argv)
 	so.paths = (const char *const *)a.dumps;
 	so.npaths = (size_t)a.ndumps;
 	so.json = a.json;
+	so.vmlinux = a.vmlinux;
 	s = az_session_create(dump, &so);
 	if (!s) {
 		fprintf(stderr, "%s: out of memory\n", progname);

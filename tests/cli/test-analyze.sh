@@ -39,9 +39,10 @@ expect_rc 0 "-f SCRIPT" "$AN" -f "$T_TMP/script" "$D"
 expect_rc 2 "commands from stdin" sh -c "printf 'nosuch\n' | '$AN' '$D'"
 expect_rc 2 "no dump" "$AN" -c help
 expect_rc 3 "not a dump" "$AN" -c help "$T_TMP/script"
-expect_rc 0 "--vmlinux is accepted" "$AN" --vmlinux /nonexistent -c help "$D"
-grep -q "not supported yet" "$T_TMP/err" && pass "and said to be unsupported" ||
-	fail "and said to be unsupported"
+expect_rc 1 "--vmlinux that does not exist" "$AN" --vmlinux /nonexistent \
+	-c help "$D"
+grep -q "/nonexistent" "$T_TMP/err" && pass "and says which file" ||
+	fail "--vmlinux that does not exist: and says which file"
 
 # Commands on a dump with no kernel symbols or types: clear errors, no
 # crash, and the session goes on.
