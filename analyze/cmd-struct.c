@@ -161,7 +161,8 @@ static struct mkd_error *resolve(const struct query *q, const char *path,
 	return NULL;
 }
 
-static int show_members_text(struct az_value *v, const struct query *q)
+/* The members asked for, as text lines or JSON members. */
+static int show_members(struct az_value *v, const struct query *q)
 {
 	int i, rc = EXIT_OK;
 
@@ -174,30 +175,12 @@ static int show_members_text(struct az_value *v, const struct query *q)
 
 		if (err) {
 			rc = az_fail(v->ctx, err);
-			continue;
-		}
-		az_value_print(v, t, q->paths[i], off, bits, 2);
-	}
-	return rc;
-}
-
-static int show_members_json(struct az_value *v, const struct query *q)
-{
-	int i, rc = EXIT_OK;
-
-	for (i = 0; i < q->npaths; i++) {
-		const struct mkd_type *t;
-		uint64_t off;
-		uint32_t bits;
-		struct mkd_error *err = resolve(q, q->paths[i], &off, &t,
-						&bits);
-
-		if (err) {
-			rc = az_fail(v->ctx, err);
-			json_null(&v->ctx->js, q->paths[i]);
-			continue;
-		}
-		az_value_json(v, t, q->paths[i], off, bits);
+			if (v->ctx->json)
+				json_null(&v->ctx->js, q->paths[i]);
+		} else if (v->ctx->json)
+			az_value_json(v, t, q->paths[i], off, bits);
+		else
+			az_value_print(v, t, q->paths[i], off, bits, 2);
 	}
 	return rc;
 }
@@ -237,14 +220,14 @@ static int show_one(struct az_ctx *ctx, const struct query *q, uint64_t addr,
 		json_uint(&ctx->js, "address", addr);
 		if (q->npaths) {
 			json_begin_object(&ctx->js, "members");
-			rc = show_members_json(&v, q);
+			rc = show_members(&v, q);
 			json_end_object(&ctx->js);
 		} else
 			az_value_json(&v, q->type, "value", 0, 0);
 		json_end_object(&ctx->js);
 	} else if (q->npaths) {
 		fprintf(ctx->out, "%s %" PRIx64 " {\n", tname, addr);
-		rc = show_members_text(&v, q);
+		rc = show_members(&v, q);
 		fprintf(ctx->out, "}\n");
 	} else
 		show_whole_text(&v, q, tname);
