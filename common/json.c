@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "json.h"
 
 void json_init(struct json *j, FILE *f)
 {
@@ -164,6 +164,12 @@ void json_null(struct json *j, const char *key)
 {
 	member(j, key);
 	fputs("null", j->f);
+}
+
+void json_number(struct json *j, const char *key, const char *text)
+{
+	member(j, key);
+	fputs(text, j->f);
 }
 
 void json_finish(struct json *j)
