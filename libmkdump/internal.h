@@ -184,6 +184,7 @@ struct mkd_dump {
 	/* Kernel knowledge, built on first use; NULL until then. */
 	struct mkd_symbols *symbols;	/* symbols.c */
 	struct mkd_types *types;	/* types.c */
+	struct mkd_orc *orc;		/* orc.c */
 };
 
 /* Helpers for formats' open(). */

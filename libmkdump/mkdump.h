@@ -564,6 +564,112 @@ struct mkd_error *mkd_enum_value(struct mkd_dump *dump, const char *name,
 				 int64_t *value, const struct mkd_type **type);
 /* Number of types in the model (after building it). */
 struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
+/* ------------------------------------------------------------------ */
+/* Stack traces
+ *
+ * Unwinding uses the kernel's ORC tables read from the dump (vmlinux's
+ * and loaded modules'), so no debuginfo is needed.  It follows
+ * exception and interrupt frames (struct pt_regs on the stack), the IRQ
+ * stack and the exception stacks of a CPU, and stops at the user-mode
+ * boundary.  Where no ORC entry covers an address the frame pointer is
+ * tried instead: that frame and all after it are MKD_FRAME_UNCERTAIN,
+ * never MKD_FRAME_RELIABLE.  Code the tables mark as opaque (such as
+ * __crash_kexec, where the panic CPU's registers are taken) is crossed
+ * by a stack scan checked against the call instruction (see
+ * MKD_FRAME_SCANNED).  A trace is bounded (at most 256 frames, the
+ * stack pointer only grows within a stack); a trace that cannot go on
+ * ends with a note saying why (a filtered page, a pointer off every
+ * stack), not with an error.
+ */
+
+enum mkd_stack_kind {
+	MKD_STACK_UNKNOWN = 0,
+	MKD_STACK_TASK,		/* the task's kernel stack */
+	MKD_STACK_IRQ,		/* the CPU's hard IRQ stack */
+	MKD_STACK_DF,		/* exception stacks of the CPU ... */
+	MKD_STACK_NMI,
+	MKD_STACK_DB,
+	MKD_STACK_MCE,
+	MKD_STACK_VC,
+	MKD_STACK_VC2,
+	MKD_STACK_USER,		/* user space (the boundary frame) */
+};
+
+enum mkd_frame_flag {
+	MKD_FRAME_RELIABLE = 1u << 0,	/* found from unwind tables alone */
+	MKD_FRAME_UNCERTAIN = 1u << 1,	/* guessed; see the frame's note */
+	MKD_FRAME_REGS = 1u << 2,	/* entered through pt_regs at regs_addr */
+	MKD_FRAME_PARTIAL_REGS = 1u << 3, /* ... of which only the iret part */
+	MKD_FRAME_USER = 1u << 4,	/* user mode: the kernel trace ends */
+	/*
+	 * Found by scanning the stack past a function the unwind tables
+	 * leave out: its return address follows a call to that function.
+	 * Reliable only when the unwind from it reached the stack's bottom.
+	 */
+	MKD_FRAME_SCANNED = 1u << 5,
+};
+
+struct mkd_frame {
+	uint64_t pc;		/* where the frame executes (a return address
+				   unless the frame was entered through regs) */
+	uint64_t sp;		/* stack pointer in the frame */
+	uint64_t cfa;		/* the caller's sp; 0 when not known */
+	uint32_t flags;		/* enum mkd_frame_flag */
+	uint32_t stack;		/* enum mkd_stack_kind holding sp */
+	uint64_t regs_addr;	/* the pt_regs (MKD_FRAME_REGS), else 0 */
+	uint64_t regs_valid;	/* bit i: regs[i] (mkd_x86_64_reg) is known */
+	uint64_t regs[MKD_X86_64_REG_COUNT];
+	/* The symbol holding pc (sym.name NULL when none), pc's offset. */
+	struct mkd_symbol sym;
+	uint64_t sym_offset;
+	const char *note;	/* why the frame is uncertain, else NULL */
+	uint64_t reserved[4];
+};
+
+enum mkd_unwind_end {
+	MKD_UNWIND_END_BOTTOM = 1,	/* the stack's marked bottom */
+	MKD_UNWIND_END_USER,		/* the last frame is user mode */
+	MKD_UNWIND_END_ERROR,		/* could not go on: see the note */
+	MKD_UNWIND_END_LIMIT,		/* too many frames */
+};
+
+struct mkd_stack_trace;
+
+/*
+ * The trace of what CPU cpu (the dump's index, as mkd_dump_cpu_regs())
+ * was running, from the registers the dump saved for it.
+ */
+struct mkd_error *mkd_stack_trace_cpu(struct mkd_dump *dump, size_t cpu,
+				      struct mkd_stack_trace **ret);
+/*
+ * The trace of the task whose struct task_struct is at task: from its
+ * CPU's registers when it was running on one, else from the frame it
+ * saved when it was switched out.
+ */
+struct mkd_error *mkd_stack_trace_task(struct mkd_dump *dump, uint64_t task,
+				       struct mkd_stack_trace **ret);
+/* The task a CPU was running (its per-CPU current_task). */
+struct mkd_error *mkd_dump_cpu_task(struct mkd_dump *dump, size_t cpu,
+				    uint64_t *task);
+void mkd_stack_trace_destroy(struct mkd_stack_trace *trace);
+size_t mkd_stack_trace_frame_count(const struct mkd_stack_trace *trace);
+/* Frame i, 0 being the innermost; NULL past the end. */
+const struct mkd_frame *mkd_stack_trace_frame(const struct mkd_stack_trace *trace,
+					      size_t i);
+enum mkd_unwind_end mkd_stack_trace_end(const struct mkd_stack_trace *trace);
+/* Why the trace ended where it did, or NULL for a clean end. */
+const char *mkd_stack_trace_note(const struct mkd_stack_trace *trace);
+/* The task (0 if unknown), its pid and comm (-1 and "" if unknown). */
+uint64_t mkd_stack_trace_task_address(const struct mkd_stack_trace *trace);
+int32_t mkd_stack_trace_pid(const struct mkd_stack_trace *trace);
+const char *mkd_stack_trace_comm(const struct mkd_stack_trace *trace);
+/* The CPU it ran on, or -1 for a task that was not running. */
+int32_t mkd_stack_trace_cpu_index(const struct mkd_stack_trace *trace);
+/* "task", "IRQ", "NMI", "#DF", ..., "user". */
+const char *mkd_stack_kind_name(enum mkd_stack_kind kind);
+const char *mkd_unwind_end_name(enum mkd_unwind_end end);
+
+/* ------------------------------------------------------------------ */
 /* Writing mkd dumps (doc/mkd-format.md) */
 
 /*

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "unwind.h"
 
 static const struct mkd_format_ops *const formats[] = {
 	&mkd_format_flat,
@@ -242,5 +243,6 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	mkd_cache_deinit(&dump->cache);
 	mkd_symbols_destroy(dump->symbols);
 	mkd_types_destroy(dump->types);
+	mkd_orc_destroy(dump->orc);
 	free(dump);
 }

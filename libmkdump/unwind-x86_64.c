@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * unwind-x86_64.c - stack traces of an x86_64 kernel dump: where a trace
+ * starts (a CPU's saved registers, or a sleeping task's switch frame),
+ * which stacks a CPU and a task have, and the public entry points.
+ *
+ * Facts (Linux 6.1, x86_64): per-CPU variables live at
+ * __per_cpu_offset[cpu] + the variable's (absolute) symbol value;
+ * current_task is the task a CPU runs; hardirq_stack_ptr points at the
+ * top word of the CPU's IRQ stack (of sizeof(struct irq_stack) bytes);
+ * cea_exception_stacks points at the CPU's struct cea_exception_stacks
+ * in the cpu_entry_area, whose DF_stack, NMI_stack, DB_stack, MCE_stack,
+ * VC_stack and VC2_stack members are the exception stacks.  A task's
+ * stack is THREAD_SIZE bytes at task->stack (THREAD_SIZE equals the IRQ
+ * stack size on x86_64: both are 16 KiB on Debian).  A task switched out
+ * saved its stack pointer in task->thread.sp, which points at struct
+ * inactive_task_frame {r15, r14, r13, r12, bx, bp, ret_addr}
+ * (arch/x86/include/asm/switch_to.h); ret_addr is in __schedule, or is
+ * ret_from_fork for a task that never ran.  Layouts come from BTF.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+#include "symbols.h"
+#include "unwind.h"
+
+#define R(x) MKD_X86_64_##x
+#define BIT(r) (1ull << (r))
+#define MAX_STACKS 8
+#define DEFAULT_THREAD_SIZE 16384
+#define MAX_STACK_SIZE (1u << 20)
+
+struct ctx {
+	struct mkd_dump *dump;
+	struct mkd_orc *orc;
+	struct mkd_stack_range stacks[MAX_STACKS];
+	size_t nstacks;
+};
+
+static struct mkd_error *ctx_read(void *arg, uint64_t addr, void *buf,
+				  size_t len)
+{
+	struct ctx *c = arg;
+
+	return mkd_read_virt(c->dump, addr, buf, len, NULL);
+}
+
+static struct mkd_error *ctx_find_row(void *arg, uint64_t pc,
+				      struct mkd_cfi_row *row)
+{
+	struct ctx *c = arg;
+
+	return mkd_orc_find(c->dump, c->orc, pc, row);
+}
+
+static bool ctx_is_text(void *arg, uint64_t pc)
+{
+	struct ctx *c = arg;
+
+	return mkd_orc_is_text(c->dump, c->orc, pc);
+}
+
+static bool ctx_find_stack(void *arg, uint64_t addr,
+			   struct mkd_stack_range *stack)
+{
+	struct ctx *c = arg;
+	size_t i;
+
+	for (i = 0; i < c->nstacks; i++) {
+		if (addr >= c->stacks[i].begin && addr < c->stacks[i].end) {
+			*stack = c->stacks[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool ctx_func_start(void *arg, uint64_t pc, uint64_t *start)
+{
+	struct ctx *c = arg;
+	struct mkd_error *err;
+	struct mkd_symbol sym;
+
+	err = mkd_symbol_lookup_addr(c->dump, pc, &sym, NULL);
+	if (err) {
+		mkd_error_destroy(err);
+		return false;
+	}
+	*start = sym.address;
+	return true;
+}
+
+static const struct mkd_unwind_ops dump_ops = {
+	.read = ctx_read,
+	.find_row = ctx_find_row,
+	.func_start = ctx_func_start,
+	.is_text = ctx_is_text,
+	.find_stack = ctx_find_stack,
+};
+
+/* ------------------------------------------------------------------ */
+/* Reading the kernel's variables */
+
+static struct mkd_error *read_u64(struct mkd_dump *dump, uint64_t addr,
+				  uint64_t *v)
+{
+	uint8_t raw[8];
+	struct mkd_error *err = mkd_read_virt(dump, addr, raw, 8, NULL);
+
+	if (!err)
+		*v = mkd_le64(raw);
+	return err;
+}
+
+static struct mkd_error *byte_offset(struct mkd_dump *dump, const char *type,
+				     const char *path, uint64_t *off)
+{
+	struct mkd_error *err;
+	uint64_t bits;
+
+	err = mkd_type_member_offset(dump, type, path, &bits, NULL);
+	if (!err && bits % 8)
+		err = mkd_error_create(MKD_ERR_UNSUPPORTED,
+				       "%s.%s is a bitfield", type, path);
+	if (!err)
+		*off = bits / 8;
+	return err;
+}
+
+/* The address of per-CPU variable name on cpu. */
+static struct mkd_error *percpu_addr(struct mkd_dump *dump, size_t cpu,
+				     const char *name, uint64_t *addr)
+{
+	uint64_t offsets = 0, var = 0, base = 0;
+	struct mkd_error *err;
+
+	err = mkd_symbols_core_address(dump, "__per_cpu_offset", &offsets);
+	if (!err)
+		err = mkd_symbols_core_address(dump, name, &var);
+	if (!err)
+		err = read_u64(dump, offsets + 8 * (uint64_t)cpu, &base);
+	if (err)
+		return mkd_error_wrap(err, "per-CPU '%s' of CPU %zu", name,
+				      cpu);
+	*addr = base + var;
+	return NULL;
+}
+
+static struct mkd_error *percpu_u64(struct mkd_dump *dump, size_t cpu,
+				    const char *name, uint64_t *v)
+{
+	struct mkd_error *err;
+	uint64_t addr = 0;
+
+	err = percpu_addr(dump, cpu, name, &addr);
+	if (!err)
+		err = read_u64(dump, addr, v);
+	return err;
+}
+
+MKD_EXPORT struct mkd_error *mkd_dump_cpu_task(struct mkd_dump *dump,
+					       size_t cpu, uint64_t *task)
+{
+	if (cpu >= mkd_dump_cpu_count(dump))
+		return mkd_error_create(MKD_ERR_NOT_FOUND, "no CPU %zu", cpu);
+	return percpu_u64(dump, cpu, "current_task", task);
+}
+
+static uint64_t type_size_or(struct mkd_dump *dump, const char *name,
+			     uint64_t dflt)
+{
+	const struct mkd_type *t;
+	struct mkd_error *err;
+	uint64_t size;
+
+	err = mkd_type_find(dump, name, &t);
+	if (err) {
+		mkd_error_destroy(err);
+		return dflt;
+	}
+	size = mkd_type_size(t);
+	return size && size <= MAX_STACK_SIZE ? size : dflt;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stacks */
+
+static void add_stack(struct ctx *c, uint64_t begin, uint64_t size,
+		      enum mkd_stack_kind kind)
+{
+	if (c->nstacks == MAX_STACKS || !begin || begin + size < begin)
+		return;
+	c->stacks[c->nstacks++] = (struct mkd_stack_range){
+		.begin = begin, .end = begin + size, .kind = kind,
+	};
+}
+
+static uint64_t thread_size(struct mkd_dump *dump)
+{
+	return type_size_or(dump, "struct irq_stack", DEFAULT_THREAD_SIZE);
+}
+
+static void add_task_stack(struct ctx *c, uint64_t task)
+{
+	uint64_t off, stack;
+	struct mkd_error *err;
+
+	err = byte_offset(c->dump, "struct task_struct", "stack", &off);
+	if (!err)
+		err = read_u64(c->dump, task + off, &stack);
+	if (!err)
+		add_stack(c, stack, thread_size(c->dump), MKD_STACK_TASK);
+	mkd_error_destroy(err);
+}
+
+static void add_exception_stacks(struct ctx *c, size_t cpu)
+{
+	static const char *const names[] = {
+		"DF_stack", "NMI_stack", "DB_stack", "MCE_stack", "VC_stack",
+		"VC2_stack",
+	};
+	const char *type = "struct cea_exception_stacks";
+	const struct mkd_type *t;
+	struct mkd_error *err;
+	uint64_t base = 0, bits;
+	size_t i;
+
+	err = percpu_u64(c->dump, cpu, "cea_exception_stacks", &base);
+	for (i = 0; !err && i < sizeof(names) / sizeof(names[0]); i++) {
+		err = mkd_type_member_offset(c->dump, type, names[i], &bits,
+					     &t);
+		if (!err && mkd_type_size(t) <= MAX_STACK_SIZE)
+			add_stack(c, base + bits / 8, mkd_type_size(t),
+				  MKD_STACK_DF + (unsigned)i);
+	}
+	mkd_error_destroy(err);
+}
+
+static void add_cpu_stacks(struct ctx *c, size_t cpu)
+{
+	struct mkd_error *err;
+	uint64_t top = 0, size;
+
+	/* hardirq_stack_ptr is the top word, not the end. */
+	err = percpu_u64(c->dump, cpu, "hardirq_stack_ptr", &top);
+	size = thread_size(c->dump);
+	if (!err && top + 8 > size)
+		add_stack(c, top + 8 - size, size, MKD_STACK_IRQ);
+	mkd_error_destroy(err);
+	add_exception_stacks(c, cpu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Traces */
+
+static void read_task_id(struct mkd_dump *dump, struct mkd_stack_trace *t)
+{
+	const char *type = "struct task_struct";
+	uint64_t pid_off, comm_off;
+	struct mkd_error *err;
+	uint8_t raw[4];
+
+	err = byte_offset(dump, type, "pid", &pid_off);
+	if (!err)
+		err = byte_offset(dump, type, "comm", &comm_off);
+	if (!err)
+		err = mkd_read_virt(dump, t->task + pid_off, raw, 4, NULL);
+	if (!err) {
+		t->pid = (int32_t)mkd_le32(raw);
+		err = mkd_read_virt(dump, t->task + comm_off, t->comm,
+				    sizeof(t->comm) - 1, NULL);
+	}
+	if (err)
+		t->comm[0] = '\0';
+	mkd_error_destroy(err);
+}
+
+/* Frames entered through a return are looked up one byte before pc. */
+static void symbolize(struct mkd_dump *dump, struct mkd_stack_trace *t,
+		      bool first_signal)
+{
+	struct mkd_error *err;
+	struct mkd_frame *f;
+	uint64_t at;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		f = &t->frames[i];
+		if (f->flags & MKD_FRAME_USER)
+			continue;
+		at = (f->flags & MKD_FRAME_REGS) || (i == 0 && first_signal) ?
+		     f->pc : f->pc - 1;
+		err = mkd_symbol_lookup_addr(dump, at, &f->sym,
+					     &f->sym_offset);
+		if (err) {
+			memset(&f->sym, 0, sizeof(f->sym));
+			mkd_error_destroy(err);
+			continue;
+		}
+		f->sym_offset = f->pc - f->sym.address;
+	}
+}
+
+static struct mkd_error *orc_get(struct mkd_dump *dump, struct mkd_orc **orc)
+{
+	struct mkd_error *err = NULL;
+
+	if (!dump->orc)
+		err = mkd_orc_create(dump, &dump->orc);
+	*orc = dump->orc;
+	return err;
+}
+
+static struct mkd_error *run(struct mkd_dump *dump, uint64_t task, int32_t cpu,
+			     const struct mkd_unwind_start *start,
+			     struct mkd_stack_trace **ret)
+{
+	struct ctx c = { .dump = dump };
+	struct mkd_stack_trace *t;
+	struct mkd_error *err;
+
+	*ret = NULL;
+	err = orc_get(dump, &c.orc);
+	if (err)
+		return err;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return &mkd_enomem;
+	t->task = task;
+	t->cpu = cpu;
+	t->pid = -1;
+	if (task) {
+		add_task_stack(&c, task);
+		read_task_id(dump, t);
+	}
+	if (cpu >= 0)
+		add_cpu_stacks(&c, (size_t)cpu);
+	err = mkd_unwind_run(&dump_ops, &c, start, t);
+	if (err) {
+		mkd_stack_trace_destroy(t);
+		return err;
+	}
+	symbolize(dump, t, start->signal);
+	*ret = t;
+	return NULL;
+}
+
+MKD_EXPORT struct mkd_error *mkd_stack_trace_cpu(struct mkd_dump *dump,
+						 size_t cpu,
+						 struct mkd_stack_trace **ret)
+{
+	struct mkd_unwind_start start = { .signal = true };
+	struct mkd_cpu_regs r;
+	struct mkd_error *err;
+	uint64_t task = 0;
+
+	*ret = NULL;
+	if (dump->arch != MKD_ARCH_X86_64)
+		return mkd_error_create(MKD_ERR_UNSUPPORTED,
+					"stack traces need an x86_64 dump");
+	err = mkd_dump_cpu_regs(dump, cpu, &r);
+	if (err)
+		return err;
+	if (!(r.valid_mask & BIT(R(RIP))) || !(r.valid_mask & BIT(R(RSP))))
+		return mkd_error_create(MKD_ERR_NO_DATA,
+					"the dump has no rip and rsp for CPU %zu",
+					cpu);
+	err = mkd_dump_cpu_task(dump, cpu, &task);
+	if (err) {
+		mkd_error_destroy(err);	/* a trace without its task */
+		task = 0;
+	}
+	memcpy(start.regs, r.regs, sizeof(start.regs));
+	start.valid = r.valid_mask & (BIT(MKD_X86_64_REG_COUNT) - 1);
+	return run(dump, task, (int32_t)cpu, &start, ret);
+}
+
+/* The start of a task switched out: its struct inactive_task_frame. */
+static struct mkd_error *switched_out(struct mkd_dump *dump, uint64_t task,
+				      struct mkd_unwind_start *start)
+{
+	const char *frame = "struct inactive_task_frame";
+	uint64_t sp_off, bp_off, ret_off, size, sp = 0, fork = 0;
+	struct mkd_error *err;
+
+	size = type_size_or(dump, frame, 0);
+	err = byte_offset(dump, "struct task_struct", "thread.sp", &sp_off);
+	if (!err)
+		err = byte_offset(dump, frame, "bp", &bp_off);
+	if (!err)
+		err = byte_offset(dump, frame, "ret_addr", &ret_off);
+	if (!err)
+		err = read_u64(dump, task + sp_off, &sp);
+	if (!err)
+		err = read_u64(dump, sp + bp_off, &start->regs[R(RBP)]);
+	if (!err)
+		err = read_u64(dump, sp + ret_off, &start->regs[R(RIP)]);
+	if (err)
+		return mkd_error_wrap(err, "task 0x%llx's saved frame",
+				      (unsigned long long)task);
+	start->regs[R(RSP)] = sp + size;
+	start->valid = BIT(R(RIP)) | BIT(R(RSP)) | BIT(R(RBP));
+	err = mkd_symbols_core_address(dump, "ret_from_fork", &fork);
+	mkd_error_destroy(err);
+	start->signal = !err && start->regs[R(RIP)] == fork;
+	return NULL;
+}
+
+MKD_EXPORT struct mkd_error *mkd_stack_trace_task(struct mkd_dump *dump,
+						  uint64_t task,
+						  struct mkd_stack_trace **ret)
+{
+	struct mkd_unwind_start start = { 0 };
+	struct mkd_error *err;
+	uint64_t on_cpu;
+	size_t cpu;
+
+	*ret = NULL;
+	if (dump->arch != MKD_ARCH_X86_64)
+		return mkd_error_create(MKD_ERR_UNSUPPORTED,
+					"stack traces need an x86_64 dump");
+	for (cpu = 0; cpu < mkd_dump_cpu_count(dump); cpu++) {
+		err = mkd_dump_cpu_task(dump, cpu, &on_cpu);
+		if (err) {
+			mkd_error_destroy(err);
+			continue;
+		}
+		if (on_cpu == task)
+			return mkd_stack_trace_cpu(dump, cpu, ret);
+	}
+	err = switched_out(dump, task, &start);
+	if (err)
+		return err;
+	return run(dump, task, -1, &start, ret);
+}
