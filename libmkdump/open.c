@@ -242,5 +242,6 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	mkd_cache_deinit(&dump->cache);
 	mkd_symbols_destroy(dump->symbols);
 	mkd_types_destroy(dump->types);
+	mkd_percpu_destroy(dump->percpu);
 	free(dump);
 }
