@@ -185,6 +185,7 @@ struct mkd_dump {
 	struct mkd_symbols *symbols;	/* symbols.c */
 	struct mkd_types *types;	/* types.c */
 	struct mkd_orc *orc;		/* orc.c */
+	struct mkd_percpu *percpu;	/* percpu.c */
 };
 
 /* Helpers for formats' open(). */
@@ -204,6 +205,7 @@ struct mkd_error *mkd_dump_set_panic_string(struct mkd_dump *dump,
 /* Kernel knowledge: freed with the dump. */
 void mkd_symbols_destroy(struct mkd_symbols *symbols);
 void mkd_types_destroy(struct mkd_types *types);
+void mkd_percpu_destroy(struct mkd_percpu *pc);
 
 /* Core steps run after the format's open() (notes.c). */
 struct mkd_error *mkd_notes_parse(struct mkd_dump *dump);

@@ -244,5 +244,6 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	mkd_symbols_destroy(dump->symbols);
 	mkd_types_destroy(dump->types);
 	mkd_orc_destroy(dump->orc);
+	mkd_percpu_destroy(dump->percpu);
 	free(dump);
 }

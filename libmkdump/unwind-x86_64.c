@@ -4,9 +4,7 @@
  * starts (a CPU's saved registers, or a sleeping task's switch frame),
  * which stacks a CPU and a task have, and the public entry points.
  *
- * Facts (Linux 6.1, x86_64): per-CPU variables live at
- * __per_cpu_offset[cpu] + the variable's (absolute) symbol value;
- * current_task is the task a CPU runs; hardirq_stack_ptr points at the
+ * Facts (Linux 6.1, x86_64): hardirq_stack_ptr (per-CPU) points at the
  * top word of the CPU's IRQ stack (of sizeof(struct irq_stack) bytes);
  * cea_exception_stacks points at the CPU's struct cea_exception_stacks
  * in the cpu_entry_area, whose DF_stack, NMI_stack, DB_stack, MCE_stack,
@@ -18,6 +16,7 @@
  * (arch/x86/include/asm/switch_to.h); ret_addr is in __schedule, or is
  * ret_from_fork for a task that never ran.  Layouts come from BTF.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -127,43 +126,16 @@ static struct mkd_error *byte_offset(struct mkd_dump *dump, const char *type,
 	return err;
 }
 
-/* The address of per-CPU variable name on cpu. */
-static struct mkd_error *percpu_addr(struct mkd_dump *dump, size_t cpu,
-				     const char *name, uint64_t *addr)
-{
-	uint64_t offsets = 0, var = 0, base = 0;
-	struct mkd_error *err;
-
-	err = mkd_symbols_core_address(dump, "__per_cpu_offset", &offsets);
-	if (!err)
-		err = mkd_symbols_core_address(dump, name, &var);
-	if (!err)
-		err = read_u64(dump, offsets + 8 * (uint64_t)cpu, &base);
-	if (err)
-		return mkd_error_wrap(err, "per-CPU '%s' of CPU %zu", name,
-				      cpu);
-	*addr = base + var;
-	return NULL;
-}
-
 static struct mkd_error *percpu_u64(struct mkd_dump *dump, size_t cpu,
 				    const char *name, uint64_t *v)
 {
 	struct mkd_error *err;
 	uint64_t addr = 0;
 
-	err = percpu_addr(dump, cpu, name, &addr);
+	err = mkd_percpu_address(dump, name, (uint32_t)cpu, &addr);
 	if (!err)
 		err = read_u64(dump, addr, v);
 	return err;
-}
-
-MKD_EXPORT struct mkd_error *mkd_dump_cpu_task(struct mkd_dump *dump,
-					       size_t cpu, uint64_t *task)
-{
-	if (cpu >= mkd_dump_cpu_count(dump))
-		return mkd_error_create(MKD_ERR_NOT_FOUND, "no CPU %zu", cpu);
-	return percpu_u64(dump, cpu, "current_task", task);
 }
 
 static uint64_t type_size_or(struct mkd_dump *dump, const char *name,
@@ -255,24 +227,16 @@ static void add_cpu_stacks(struct ctx *c, size_t cpu)
 
 static void read_task_id(struct mkd_dump *dump, struct mkd_stack_trace *t)
 {
-	const char *type = "struct task_struct";
-	uint64_t pid_off, comm_off;
 	struct mkd_error *err;
-	uint8_t raw[4];
+	struct mkd_task task;
 
-	err = byte_offset(dump, type, "pid", &pid_off);
-	if (!err)
-		err = byte_offset(dump, type, "comm", &comm_off);
-	if (!err)
-		err = mkd_read_virt(dump, t->task + pid_off, raw, 4, NULL);
-	if (!err) {
-		t->pid = (int32_t)mkd_le32(raw);
-		err = mkd_read_virt(dump, t->task + comm_off, t->comm,
-				    sizeof(t->comm) - 1, NULL);
+	err = mkd_task_from_address(dump, t->task, &task);
+	if (err) {
+		mkd_error_destroy(err);
+		return;
 	}
-	if (err)
-		t->comm[0] = '\0';
-	mkd_error_destroy(err);
+	t->pid = task.pid;
+	snprintf(t->comm, sizeof(t->comm), "%s", task.comm);
 }
 
 /* Frames entered through a return are looked up one byte before pc. */
@@ -365,7 +329,7 @@ MKD_EXPORT struct mkd_error *mkd_stack_trace_cpu(struct mkd_dump *dump,
 		return mkd_error_create(MKD_ERR_NO_DATA,
 					"the dump has no rip and rsp for CPU %zu",
 					cpu);
-	err = mkd_dump_cpu_task(dump, cpu, &task);
+	err = mkd_cpu_current_task(dump, (uint32_t)cpu, &task);
 	if (err) {
 		mkd_error_destroy(err);	/* a trace without its task */
 		task = 0;
@@ -412,22 +376,18 @@ MKD_EXPORT struct mkd_error *mkd_stack_trace_task(struct mkd_dump *dump,
 {
 	struct mkd_unwind_start start = { 0 };
 	struct mkd_error *err;
-	uint64_t on_cpu;
-	size_t cpu;
+	struct mkd_task t;
 
 	*ret = NULL;
 	if (dump->arch != MKD_ARCH_X86_64)
 		return mkd_error_create(MKD_ERR_UNSUPPORTED,
 					"stack traces need an x86_64 dump");
-	for (cpu = 0; cpu < mkd_dump_cpu_count(dump); cpu++) {
-		err = mkd_dump_cpu_task(dump, cpu, &on_cpu);
-		if (err) {
-			mkd_error_destroy(err);
-			continue;
-		}
-		if (on_cpu == task)
-			return mkd_stack_trace_cpu(dump, cpu, ret);
-	}
+	err = mkd_task_from_address(dump, task, &t);
+	if (err)
+		return err;
+	if (t.current_cpu >= 0 &&
+	    (size_t)t.current_cpu < mkd_dump_cpu_count(dump))
+		return mkd_stack_trace_cpu(dump, (size_t)t.current_cpu, ret);
 	err = switched_out(dump, task, &start);
 	if (err)
 		return err;

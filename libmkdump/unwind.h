@@ -98,7 +98,7 @@ struct mkd_stack_trace {
 	uint64_t task;
 	int32_t cpu;
 	int32_t pid;
-	char comm[16];
+	char comm[MKD_TASK_COMM_LEN + 1];
 };
 
 /* The frame-pointer guess used where no table covers pc. */
