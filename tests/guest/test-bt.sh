@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Stack traces from real dumps, with no vmlinux (ORC and kallsyms from the
+# dump), against the kernel's own words:
+# - the panic task's trace lists exactly the frames the kernel's panic
+#   trace on the serial console lists without "?", in order, from panic
+#   down to entry_SYSCALL_64_after_hwframe, then the user registers as the
+#   console printed them.  Ours starts at __crash_kexec (where the
+#   registers were taken), the kernel's at dump_stack_lvl, and panic's
+#   offset differs (another call site), so names are compared from panic
+#   on and offsets from the frame after it;
+# - every CPU's trace (bt -a) ends cleanly, with no uncertain frame, on
+#   the panic dump and on the live 4- and 5-level QEMU dumps;
+# - with drgn and the debug vmlinux at hand, every CPU's frames are
+#   drgn's, pc for pc.
+set -uo pipefail
+. "$(dirname "$0")/../cli/lib.sh"
+GUEST_OUT=${GUEST_OUT:-build/guest}
+KBT=${KBT:-$BUILD/tests/kbt}
+VMLINUX_DBG=${VMLINUX_DBG:-${MKD_CACHE:-$HOME/.cache/mkdump}/linux-6.1.0-56-amd64/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64}
+panic=$GUEST_OUT/panic
+
+# The console's reliable frames from panic to the syscall entry, then its
+# user register lines (RIP ... R13 line), one per line.
+console_trace() {
+	sed -e 's/\r$//' -e 's/^\[ *[0-9.]*\] *//' "$panic/serial.log" |
+		awk '/^Call Trace:/ { on = 1; next }
+		     on && /^<\/TASK>/ { exit }
+		     on && /^Code:/ { next }
+		     on' |
+		grep -v -e '^?' -e '^<' |
+		sed -n '/^panic+/,$p'
+}
+
+# Ours in the same shape: names+offsets (with "?" kept), register lines.
+our_trace() {
+	sed -nE -e 's/^ #[0-9]+ \[[0-9a-f]+\] (.*) at [0-9a-f]+$/\1/p' \
+		-e 's/^    ((RIP|RSP|RAX|RDX|RBP|R10|R13): .*)/\1/p' "$1" |
+		sed -n '/^panic+/,$p'
+}
+
+strip_panic_offset() {
+	sed -E 's/^panic\+0x[0-9a-f]+\//panic\//'
+}
+
+if [ -e "$panic/vmcore" ]; then
+	console_trace > "$T_TMP/console"
+	grep -q '^entry_SYSCALL_64_after_hwframe+' "$T_TMP/console" &&
+	grep -q '^RIP: 0033:' "$T_TMP/console" ||
+		fail "the console's panic trace has no syscall entry and user RIP"
+	for f in vmcore md-l-d31.kdump md-c-d31.kdump md-E-d31.elf; do
+		[ -e "$panic/$f" ] || { skip "$panic/$f: not generated"; continue; }
+		if ! "$KBT" "$panic/$f" > "$T_TMP/bt" 2> "$T_TMP/err"; then
+			fail "$f: bt: $(cat "$T_TMP/err")"
+			continue
+		fi
+		our_trace "$T_TMP/bt" > "$T_TMP/ours"
+		if cmp -s <(strip_panic_offset < "$T_TMP/console") \
+			  <(strip_panic_offset < "$T_TMP/ours"); then
+			pass "$f: bt of the panic task is the console's trace, $(grep -c '+0x' "$T_TMP/ours") frames and the user registers"
+		else
+			fail "$f: bt differs from the console: $(diff "$T_TMP/console" "$T_TMP/ours" | head -n 12 | tr '\n' '|')"
+		fi
+		sed -n '2p' "$T_TMP/bt" | grep -q '\] __crash_kexec+0x[0-9a-f/x]* at' &&
+		tail -n 1 "$T_TMP/bt" | grep -qx 'end: user' &&
+		! grep -q '\] ? ' "$T_TMP/bt" \
+			&& pass "$f: the trace starts at __crash_kexec, has no uncertain frame and ends at the user boundary" \
+			|| fail "$f: start, certainty or end: $(head -c 600 "$T_TMP/bt")"
+	done
+else
+	skip "$panic/vmcore: not generated"
+fi
+
+# bt -a: every CPU ends at a stack's bottom or at user mode, no guesses.
+clean_all() {
+	local dump=$1 n=$2
+	if ! "$KBT" -a "$dump" > "$T_TMP/all" 2> "$T_TMP/err"; then
+		fail "$dump: bt -a: $(cat "$T_TMP/err")"
+		return
+	fi
+	local traces ends
+	traces=$(grep -c '^PID: ' "$T_TMP/all")
+	ends=$(grep -cxE 'end: (bottom|user)' "$T_TMP/all")
+	if [ "$traces" = "$n" ] && [ "$ends" = "$n" ] &&
+	   ! grep -q -e '\] ? ' -e 'note:' "$T_TMP/all"; then
+		pass "$dump: bt -a: $n CPUs, each trace ends cleanly, no uncertain frame"
+	else
+		fail "$dump: bt -a: $traces traces, $ends clean ends: $(grep -e '^end' -e '? ' "$T_TMP/all" | head -n 6 | tr '\n' '|')"
+	fi
+}
+
+[ -e "$panic/vmcore" ] && clean_all "$panic/vmcore" "$(. "$panic/truth.env"; echo "$NCPUS")"
+for dir in "$GUEST_OUT/l4" "$GUEST_OUT/l5"; do
+	for f in qemu.elf qemu-kdump-zlib.flat; do
+		[ -e "$dir/$f" ] || { skip "$dir/$f: not generated"; continue; }
+		clean_all "$dir/$f" "$(. "$dir/truth.env"; echo "$NCPUS")"
+	done
+done
+
+# drgn with the debug vmlinux as the oracle: each CPU's task, pc for pc
+# (drgn's inline frames share their pc and are counted once).
+drgn_pcs() {
+	/usr/bin/python3 - "$1" "$VMLINUX_DBG" <<'EOF'
+import sys
+import drgn
+from drgn.helpers.linux.cpumask import for_each_online_cpu
+from drgn.helpers.linux.percpu import per_cpu
+prog = drgn.Program()
+prog.set_core_dump(sys.argv[1])
+prog.load_debug_info([sys.argv[2]])
+for cpu in for_each_online_cpu(prog):
+    task = per_cpu(prog["current_task"], cpu)
+    pcs = []
+    for frame in prog.stack_trace(task):
+        if not pcs or pcs[-1] != frame.pc:
+            pcs.append(frame.pc)
+    print("cpu %d %s" % (cpu, " ".join("%x" % pc for pc in pcs)))
+EOF
+}
+
+for dump in "$panic/vmcore"; do
+	if [ ! -e "$dump" ] || [ ! -e "$VMLINUX_DBG" ] ||
+	   ! /usr/bin/python3 -c 'import drgn' 2> /dev/null; then
+		skip "$dump: drgn or the debug vmlinux is missing"
+		continue
+	fi
+	if ! drgn_pcs "$dump" > "$T_TMP/drgn" 2> "$T_TMP/err"; then
+		skip "$dump: drgn failed: $(tail -n 1 "$T_TMP/err")"
+		continue
+	fi
+	"$KBT" -a "$dump" 2> /dev/null |
+		awk '/^PID: / { if (line) print line; split($0, a, "CPU: ");
+				split(a[2], b, " "); line = "cpu " b[1]; next }
+		     /^ #[0-9]+ / { line = line " " $NF }
+		     /^    RIP: 0033:0x/ { sub(/.*:0x/, ""); line = line " " $0 }
+		     END { if (line) print line }' > "$T_TMP/ours"
+	if [ -s "$T_TMP/drgn" ] && cmp -s "$T_TMP/drgn" "$T_TMP/ours"; then
+		pass "$dump: every CPU's frames are drgn's, pc for pc ($(wc -w < "$T_TMP/ours") words)"
+	else
+		fail "$dump: frames differ from drgn's: $(diff "$T_TMP/drgn" "$T_TMP/ours" | head -c 600 | tr '\n' '|')"
+	fi
+done
+finish guest-bt
