@@ -7,6 +7,7 @@
 #include "analyze.h"
 
 const struct az_command az_commands[] = {
+	{ "bt", cmd_bt, 0, "stack traces: the panic task, -a every CPU, a pid or a task" },
 	{ "help", cmd_help, AZ_NO_DUMP, "list the commands, or describe one" },
 	{ "quit", cmd_quit, AZ_NO_DUMP, "end the session (also q, exit)" },
 	{ NULL, NULL, 0, NULL },
