@@ -48,7 +48,7 @@ check-formats: all $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 
 # Real Debian kernels under QEMU: dumps are made once (kept in GUEST_OUT
 # while their inputs do not change), then every test reads them.
-check-guest: $(KTASKS) $(KBT) $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
+check-guest: $(KTASKS) $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 	@$(MAKE) --no-print-directory guest-dumps
 	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/run.sh
 
@@ -59,11 +59,5 @@ include tests/fuzz/fuzz.mk
 # Kernel walks printed plainly, for tests/guest/test-ps.sh.
 KTASKS := $(BUILD)/tests/ktasks
 $(KTASKS): $(BUILD)/obj/tests/kernel/ktasks.o $(STLIB)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
-
-# Stack traces printed plainly, for tests/guest/test-bt.sh.
-KBT := $(BUILD)/tests/kbt
-$(KBT): $(BUILD)/obj/tests/kernel/kbt.o $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)

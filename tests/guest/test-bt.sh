@@ -15,7 +15,7 @@
 set -uo pipefail
 . "$(dirname "$0")/../cli/lib.sh"
 GUEST_OUT=${GUEST_OUT:-build/guest}
-KBT=${KBT:-$BUILD/tests/kbt}
+AN=${AN:-$BUILD/mkdump-analyze}
 VMLINUX_DBG=${VMLINUX_DBG:-${MKD_CACHE:-$HOME/.cache/mkdump}/linux-6.1.0-56-amd64/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64}
 panic=$GUEST_OUT/panic
 
@@ -49,7 +49,7 @@ if [ -e "$panic/vmcore" ]; then
 		fail "the console's panic trace has no syscall entry and user RIP"
 	for f in vmcore md-l-d31.kdump md-c-d31.kdump md-E-d31.elf; do
 		[ -e "$panic/$f" ] || { skip "$panic/$f: not generated"; continue; }
-		if ! "$KBT" "$panic/$f" > "$T_TMP/bt" 2> "$T_TMP/err"; then
+		if ! "$AN" -c bt "$panic/$f" > "$T_TMP/bt" 2> "$T_TMP/err"; then
 			fail "$f: bt: $(cat "$T_TMP/err")"
 			continue
 		fi
@@ -60,9 +60,10 @@ if [ -e "$panic/vmcore" ]; then
 		else
 			fail "$f: bt differs from the console: $(diff "$T_TMP/console" "$T_TMP/ours" | head -n 12 | tr '\n' '|')"
 		fi
-		sed -n '2p' "$T_TMP/bt" | grep -q '\] __crash_kexec+0x[0-9a-f/x]* at' &&
-		tail -n 1 "$T_TMP/bt" | grep -qx 'end: user' &&
-		! grep -q '\] ? ' "$T_TMP/bt" \
+		"$AN" -c 'bt --json' "$panic/$f" 2> "$T_TMP/err" |
+		jq -e '.[0] | .frames[0].symbol == "__crash_kexec" and
+			      .end == "user" and .note == null and
+			      all(.frames[]; .reliable)' > /dev/null \
 			&& pass "$f: the trace starts at __crash_kexec, has no uncertain frame and ends at the user boundary" \
 			|| fail "$f: start, certainty or end: $(head -c 600 "$T_TMP/bt")"
 	done
@@ -73,18 +74,18 @@ fi
 # bt -a: every CPU ends at a stack's bottom or at user mode, no guesses.
 clean_all() {
 	local dump=$1 n=$2
-	if ! "$KBT" -a "$dump" > "$T_TMP/all" 2> "$T_TMP/err"; then
+	if ! "$AN" -c 'bt -a --json' "$dump" > "$T_TMP/all" 2> "$T_TMP/err"; then
 		fail "$dump: bt -a: $(cat "$T_TMP/err")"
 		return
 	fi
-	local traces ends
-	traces=$(grep -c '^PID: ' "$T_TMP/all")
-	ends=$(grep -cxE 'end: (bottom|user)' "$T_TMP/all")
-	if [ "$traces" = "$n" ] && [ "$ends" = "$n" ] &&
-	   ! grep -q -e '\] ? ' -e 'note:' "$T_TMP/all"; then
+	if jq -e --argjson n "$n" 'length == $n and
+		all(.[]; (.end == "bottom" or .end == "user") and
+			 .note == null and (.frames | length) > 1 and
+			 all(.frames[]; .reliable and (.user or .symbol != null)))' \
+		"$T_TMP/all" > /dev/null; then
 		pass "$dump: bt -a: $n CPUs, each trace ends cleanly, no uncertain frame"
 	else
-		fail "$dump: bt -a: $traces traces, $ends clean ends: $(grep -e '^end' -e '? ' "$T_TMP/all" | head -n 6 | tr '\n' '|')"
+		fail "$dump: bt -a: $(jq -c '[.[] | [.cpu, .end, .note]]' "$T_TMP/all" | head -c 400)"
 	fi
 }
 
@@ -127,7 +128,7 @@ for dump in "$panic/vmcore"; do
 		skip "$dump: drgn failed: $(tail -n 1 "$T_TMP/err")"
 		continue
 	fi
-	"$KBT" -a "$dump" 2> /dev/null |
+	"$AN" -c 'bt -a' "$dump" 2> /dev/null |
 		awk '/^PID: / { if (line) print line; split($0, a, "CPU: ");
 				split(a[2], b, " "); line = "cpu " b[1]; next }
 		     /^ #[0-9]+ / { line = line " " $NF }
