@@ -136,7 +136,7 @@ static void text_frame(struct az_ctx *ctx, const struct mkd_stack_trace *t,
 		text_regs(ctx, f);
 		return;
 	}
-	if (prev && prev->stack != f->stack)
+	if (prev ? prev->stack != f->stack : f->stack != MKD_STACK_TASK)
 		fprintf(o, " --- <%s stack> ---\n",
 			mkd_stack_kind_name(f->stack));
 	fprintf(o, " #%zu [%016" PRIx64 "] %s", i, f->sp, q);

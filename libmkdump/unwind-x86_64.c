@@ -223,6 +223,157 @@ static void add_cpu_stacks(struct ctx *c, size_t cpu)
 }
 
 /* ------------------------------------------------------------------ */
+/* A CPU stopped by an NMI */
+
+/*
+ * When the crash kernel stops the other CPUs with an NMI, each saves the
+ * pt_regs its NMI handler got (crash_nmi_callback): the interrupted
+ * context.  Those pt_regs sit on the CPU's NMI stack; above them are the
+ * handler's own frames, whose registers nobody saved.  The trace then
+ * shows the handler's frames found by scanning (uncertain), and the
+ * interrupted context as an exception frame entered through those
+ * pt_regs.
+ */
+#define PT_REGS_WORDS 21
+#define PT_MASK ((1ull << PT_REGS_WORDS) - 1)
+
+static const char nmi_note[] =
+	"the NMI handler that stopped this CPU: found by scanning the NMI stack";
+
+static const struct mkd_stack_range *stack_of_kind(const struct ctx *c,
+						   uint32_t kind)
+{
+	size_t i;
+
+	for (i = 0; i < c->nstacks; i++)
+		if (c->stacks[i].kind == kind)
+			return &c->stacks[i];
+	return NULL;
+}
+
+static bool regs_match(const uint8_t *w, const struct mkd_unwind_start *st)
+{
+	size_t r;
+
+	for (r = 0; r < PT_REGS_WORDS; r++)
+		if (mkd_le64(w + 8 * r) != st->regs[r])
+			return false;
+	return true;
+}
+
+/* The highest copy of the saved registers on the NMI stack. */
+static bool nmi_regs_at(struct ctx *c, const struct mkd_unwind_start *st,
+			uint64_t *at)
+{
+	const struct mkd_stack_range *nmi = stack_of_kind(c, MKD_STACK_NMI);
+	uint64_t len, off, sp = st->regs[R(RSP)];
+	struct mkd_error *err;
+	bool found = false;
+	uint8_t *buf;
+
+	if (!nmi || (st->valid & PT_MASK) != PT_MASK ||
+	    (sp >= nmi->begin && sp < nmi->end))
+		return false;
+	len = (nmi->end - nmi->begin) & ~7ull;
+	if (len < 8 * PT_REGS_WORDS || !(buf = malloc(len)))
+		return false;
+	err = mkd_read_virt(c->dump, nmi->begin, buf, len, NULL);
+	for (off = len - 8 * PT_REGS_WORDS + 8; !err && !found && off >= 8;) {
+		off -= 8;
+		if (regs_match(buf + off, st)) {
+			*at = nmi->begin + off;
+			found = true;
+		}
+	}
+	mkd_error_destroy(err);
+	free(buf);
+	return found;
+}
+
+/* Does the unwind from a return address at addr lead to the pt_regs? */
+static struct mkd_error *chain_to(struct ctx *c, uint64_t addr, uint64_t regs,
+				  struct mkd_stack_trace *h, bool *found)
+{
+	struct mkd_unwind_start st = { .signal = false };
+	struct mkd_error *err;
+	size_t i;
+
+	*found = false;
+	err = mkd_read_virt(c->dump, addr, &st.regs[R(RIP)], 8, NULL);
+	if (err || !mkd_orc_is_text(c->dump, c->orc, st.regs[R(RIP)])) {
+		mkd_error_destroy(err);
+		return NULL;
+	}
+	st.regs[R(RSP)] = addr + 8;
+	st.valid = BIT(R(RIP)) | BIT(R(RSP));
+	memset(h, 0, sizeof(*h));
+	err = mkd_unwind_run(&dump_ops, c, &st, h);
+	for (i = 1; !err && i < h->n && !*found; i++) {
+		if (h->frames[i].regs_addr == regs) {
+			h->n = i;
+			*found = true;
+		}
+	}
+	if (!*found)
+		mkd_stack_trace_deinit(h);
+	return err;
+}
+
+/* The handler's frames before t, and t's first frame entered by regs. */
+static struct mkd_error *prepend(struct mkd_stack_trace *t,
+				 struct mkd_stack_trace *h, uint64_t regs)
+{
+	size_t i;
+
+	if (!mkd_array_reserve(&h->frames, &h->cap, h->n + t->n,
+			       sizeof(*h->frames)))
+		return &mkd_enomem;
+	for (i = 0; i < h->n; i++) {
+		h->frames[i].flags &= ~MKD_FRAME_RELIABLE;
+		h->frames[i].flags |= MKD_FRAME_UNCERTAIN | MKD_FRAME_SCANNED;
+		h->frames[i].note = nmi_note;
+	}
+	memcpy(h->frames + h->n, t->frames, t->n * sizeof(*t->frames));
+	h->frames[h->n].flags |= MKD_FRAME_REGS;
+	h->frames[h->n].regs_addr = regs;
+	free(t->frames);
+	t->frames = h->frames;
+	t->cap = h->cap;
+	t->n += h->n;
+	return NULL;
+}
+
+/* True when frames were put before t's. */
+static struct mkd_error *add_nmi_frames(struct ctx *c,
+					const struct mkd_unwind_start *st,
+					struct mkd_stack_trace *t, bool *added)
+{
+	const struct mkd_stack_range *nmi;
+	struct mkd_stack_trace h;
+	struct mkd_error *err = NULL;
+	uint64_t regs, addr;
+	bool found = false;
+
+	*added = false;
+	if (!nmi_regs_at(c, st, &regs))
+		return NULL;
+	nmi = stack_of_kind(c, MKD_STACK_NMI);
+	for (addr = nmi->begin; !err && !found && addr + 8 <= regs; addr += 8)
+		err = chain_to(c, addr, regs, &h, &found);
+	if (err || !found) {
+		/* No handler frames: still, the context came through regs. */
+		t->frames[0].flags |= MKD_FRAME_REGS;
+		t->frames[0].regs_addr = regs;
+		return err;
+	}
+	err = prepend(t, &h, regs);
+	if (err)
+		mkd_stack_trace_deinit(&h);
+	*added = !err;
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
 /* Traces */
 
 static void read_task_id(struct mkd_dump *dump, struct mkd_stack_trace *t)
@@ -282,6 +433,7 @@ static struct mkd_error *run(struct mkd_dump *dump, uint64_t task, int32_t cpu,
 	struct ctx c = { .dump = dump };
 	struct mkd_stack_trace *t;
 	struct mkd_error *err;
+	bool nmi = false;
 
 	*ret = NULL;
 	err = orc_get(dump, &c.orc);
@@ -300,11 +452,13 @@ static struct mkd_error *run(struct mkd_dump *dump, uint64_t task, int32_t cpu,
 	if (cpu >= 0)
 		add_cpu_stacks(&c, (size_t)cpu);
 	err = mkd_unwind_run(&dump_ops, &c, start, t);
+	if (!err && cpu >= 0)
+		err = add_nmi_frames(&c, start, t, &nmi);
 	if (err) {
 		mkd_stack_trace_destroy(t);
 		return err;
 	}
-	symbolize(dump, t, start->signal);
+	symbolize(dump, t, start->signal && !nmi);
 	*ret = t;
 	return NULL;
 }
