@@ -11,8 +11,8 @@
 # - every CPU's trace (bt -a) ends cleanly, with no uncertain frame, on
 #   the panic dump and on the live 4- and 5-level QEMU dumps, but for the
 #   NMI handler of the CPU the crash kernel stopped (found by scanning);
-# - with drgn and the debug vmlinux at hand, every CPU's frames are
-#   drgn's, pc for pc.
+# - with drgn and the debug vmlinux at hand, every CPU's frames and every
+#   task's are drgn's, pc for pc.
 set -uo pipefail
 . "$(dirname "$0")/../cli/lib.sh"
 GUEST_OUT=${GUEST_OUT:-build/guest}
@@ -114,25 +114,42 @@ for dir in "$GUEST_OUT/l4" "$GUEST_OUT/l5"; do
 	done
 done
 
-# drgn with the debug vmlinux as the oracle: each CPU's task, pc for pc
-# (drgn's inline frames share their pc and are counted once).
+# drgn with the debug vmlinux as the oracle: each CPU's task, then every
+# task on init_task's list, pc for pc (drgn's inline frames share their
+# pc and are counted once; our frames marked '?' are left out).
 drgn_pcs() {
 	/usr/bin/python3 - "$1" "$VMLINUX_DBG" <<'EOF'
 import sys
 import drgn
 from drgn.helpers.linux.cpumask import for_each_online_cpu
 from drgn.helpers.linux.percpu import per_cpu
+from drgn.helpers.linux.pid import for_each_task
 prog = drgn.Program()
 prog.set_core_dump(sys.argv[1])
 prog.load_debug_info([sys.argv[2]])
-for cpu in for_each_online_cpu(prog):
-    task = per_cpu(prog["current_task"], cpu)
-    pcs = []
+def pcs(task):
+    out = []
     for frame in prog.stack_trace(task):
-        if not pcs or pcs[-1] != frame.pc:
-            pcs.append(frame.pc)
-    print("cpu %d %s" % (cpu, " ".join("%x" % pc for pc in pcs)))
+        if not out or out[-1] != frame.pc:
+            out.append(frame.pc)
+    return " ".join("%x" % pc for pc in out)
+for cpu in for_each_online_cpu(prog):
+    print("cpu %d %s" % (cpu, pcs(per_cpu(prog["current_task"], cpu))))
+for task in for_each_task(prog):
+    print("task %x %s" % (task.value_(), pcs(task)))
 EOF
+}
+
+# Our text traces as "KEY pc pc ...": KEY is "cpu N" or "task ADDR".
+our_pcs() {
+	awk -v key="$1" '
+	/^PID: / { if (line) print line
+		   split($0, a, key == "cpu" ? "CPU: " : "TASK: ")
+		   split(a[2], b, " "); sub(/^0+/, "", b[1])
+		   line = key " " (b[1] == "" ? "0" : b[1]); next }
+	/^ #[0-9]+ / && !/\] \? / { line = line " " $NF }
+	/^    RIP: 0033:0x/ { sub(/.*:0x/, ""); line = line " " $0 }
+	END { if (line) print line }'
 }
 
 for dump in "$panic/vmcore"; do
@@ -145,16 +162,20 @@ for dump in "$panic/vmcore"; do
 		skip "$dump: drgn failed: $(tail -n 1 "$T_TMP/err")"
 		continue
 	fi
-	"$AN" -c 'bt -a' "$dump" 2> /dev/null |
-		awk '/^PID: / { if (line) print line; split($0, a, "CPU: ");
-				split(a[2], b, " "); line = "cpu " b[1]; next }
-		     /^ #[0-9]+ / && !/\] \? / { line = line " " $NF }
-		     /^    RIP: 0033:0x/ { sub(/.*:0x/, ""); line = line " " $0 }
-		     END { if (line) print line }' > "$T_TMP/ours"
-	if [ -s "$T_TMP/drgn" ] && cmp -s "$T_TMP/drgn" "$T_TMP/ours"; then
+	grep '^cpu ' "$T_TMP/drgn" > "$T_TMP/drgn-cpus"
+	"$AN" -c 'bt -a' "$dump" 2> /dev/null | our_pcs cpu > "$T_TMP/ours"
+	if [ -s "$T_TMP/drgn-cpus" ] && cmp -s "$T_TMP/drgn-cpus" "$T_TMP/ours"; then
 		pass "$dump: every CPU's frames are drgn's, pc for pc ($(wc -w < "$T_TMP/ours") words)"
 	else
-		fail "$dump: frames differ from drgn's: $(diff "$T_TMP/drgn" "$T_TMP/ours" | head -c 600 | tr '\n' '|')"
+		fail "$dump: CPU frames differ from drgn's: $(diff "$T_TMP/drgn-cpus" "$T_TMP/ours" | head -c 600 | tr '\n' '|')"
+	fi
+	grep '^task ' "$T_TMP/drgn" > "$T_TMP/drgn-tasks"
+	"$AN" -c "$(awk '{ printf "bt 0x%s; ", $2 }' "$T_TMP/drgn-tasks")" \
+		"$dump" 2> "$T_TMP/err" | our_pcs task > "$T_TMP/ours"
+	if [ -s "$T_TMP/drgn-tasks" ] && cmp -s "$T_TMP/drgn-tasks" "$T_TMP/ours"; then
+		pass "$dump: all $(wc -l < "$T_TMP/ours") tasks' frames (sleeping ones from their switch frame) are drgn's, pc for pc"
+	else
+		fail "$dump: task frames differ from drgn's: $(cat "$T_TMP/err") $(diff "$T_TMP/drgn-tasks" "$T_TMP/ours" | head -c 600 | tr '\n' '|')"
 	fi
 done
 finish guest-bt
