@@ -166,6 +166,7 @@ int az_interactive(struct az_session *s);
 
 /* ---- The commands, one file each, in name order ---- */
 
+az_command_fn cmd_bt;
 az_command_fn cmd_help;
 az_command_fn cmd_kmem;
 az_command_fn cmd_log;

@@ -7,6 +7,7 @@
 #include "analyze.h"
 
 const struct az_command az_commands[] = {
+	{ "bt", cmd_bt, 0, "stack traces: the panic task, -a every CPU, a pid or a task" },
 	{ "help", cmd_help, AZ_NO_DUMP, "list the commands, or describe one" },
 	{ "kmem", cmd_kmem, 0, "kmem -i: memory usage, as /proc/meminfo" },
 	{ "log", cmd_log, 0, "the kernel log; -T wall-clock times" },

@@ -190,6 +190,8 @@ struct mkd_dump {
 	struct mkd_symbols *symbols;	/* symbols.c */
 	struct mkd_types *types;	/* types.c */
 	struct mkd_vmlinux *vmlinux;	/* vmlinux.c */
+	struct mkd_orc *orc;		/* orc.c */
+	struct mkd_percpu *percpu;	/* percpu.c */
 };
 
 /* Helpers for formats' open(). */
@@ -214,6 +216,7 @@ void mkd_types_destroy(struct mkd_types *types);
 void mkd_vmlinux_destroy(struct mkd_vmlinux *vmlinux);
 /* The DWARF type source of a loaded vmlinux, or NULL. */
 struct mkd_dwarf *mkd_vmlinux_dwarf(const struct mkd_dump *dump);
+void mkd_percpu_destroy(struct mkd_percpu *pc);
 
 /* Core steps run after the format's open() (notes.c). */
 struct mkd_error *mkd_notes_parse(struct mkd_dump *dump);

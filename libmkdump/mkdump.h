@@ -687,6 +687,230 @@ struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
 typedef int mkd_type_fn(const struct mkd_type *type, void *arg);
 struct mkd_error *mkd_type_iterate(struct mkd_dump *dump, mkd_type_fn *fn,
 				   void *arg);
+/* ------------------------------------------------------------------ */
+/* Stack traces
+ *
+ * Unwinding uses the kernel's ORC tables read from the dump (vmlinux's
+ * and loaded modules'), so no debuginfo is needed.  It follows
+ * exception and interrupt frames (struct pt_regs on the stack), the IRQ
+ * stack and the exception stacks of a CPU, and stops at the user-mode
+ * boundary.  Where no ORC entry covers an address the frame pointer is
+ * tried instead: that frame and all after it are MKD_FRAME_UNCERTAIN,
+ * never MKD_FRAME_RELIABLE.  Code the tables mark as opaque (such as
+ * __crash_kexec, where the panic CPU's registers are taken) is crossed
+ * by a stack scan checked against the call instruction (see
+ * MKD_FRAME_SCANNED).  A trace is bounded (at most 256 frames, the
+ * stack pointer only grows within a stack); a trace that cannot go on
+ * ends with a note saying why (a filtered page, a pointer off every
+ * stack), not with an error.
+ */
+
+enum mkd_stack_kind {
+	MKD_STACK_UNKNOWN = 0,
+	MKD_STACK_TASK,		/* the task's kernel stack */
+	MKD_STACK_IRQ,		/* the CPU's hard IRQ stack */
+	MKD_STACK_DF,		/* exception stacks of the CPU ... */
+	MKD_STACK_NMI,
+	MKD_STACK_DB,
+	MKD_STACK_MCE,
+	MKD_STACK_VC,
+	MKD_STACK_VC2,
+	MKD_STACK_USER,		/* user space (the boundary frame) */
+};
+
+enum mkd_frame_flag {
+	MKD_FRAME_RELIABLE = 1u << 0,	/* found from unwind tables alone */
+	MKD_FRAME_UNCERTAIN = 1u << 1,	/* guessed; see the frame's note */
+	MKD_FRAME_REGS = 1u << 2,	/* entered through pt_regs at regs_addr */
+	MKD_FRAME_PARTIAL_REGS = 1u << 3, /* ... of which only the iret part */
+	MKD_FRAME_USER = 1u << 4,	/* user mode: the kernel trace ends */
+	/*
+	 * Found by scanning the stack past a function the unwind tables
+	 * leave out: its return address follows a call to that function.
+	 * Reliable only when the unwind from it reached the stack's bottom.
+	 */
+	MKD_FRAME_SCANNED = 1u << 5,
+};
+
+struct mkd_frame {
+	uint64_t pc;		/* where the frame executes (a return address
+				   unless the frame was entered through regs) */
+	uint64_t sp;		/* stack pointer in the frame */
+	uint64_t cfa;		/* the caller's sp; 0 when not known */
+	uint32_t flags;		/* enum mkd_frame_flag */
+	uint32_t stack;		/* enum mkd_stack_kind holding sp */
+	uint64_t regs_addr;	/* the pt_regs (MKD_FRAME_REGS), else 0 */
+	uint64_t regs_valid;	/* bit i: regs[i] (mkd_x86_64_reg) is known */
+	uint64_t regs[MKD_X86_64_REG_COUNT];
+	/* The symbol holding pc (sym.name NULL when none), pc's offset. */
+	struct mkd_symbol sym;
+	uint64_t sym_offset;
+	const char *note;	/* why the frame is uncertain, else NULL */
+	uint64_t reserved[4];
+};
+
+enum mkd_unwind_end {
+	MKD_UNWIND_END_BOTTOM = 1,	/* the stack's marked bottom */
+	MKD_UNWIND_END_USER,		/* the last frame is user mode */
+	MKD_UNWIND_END_ERROR,		/* could not go on: see the note */
+	MKD_UNWIND_END_LIMIT,		/* too many frames */
+};
+
+struct mkd_stack_trace;
+
+/*
+ * The trace of what CPU cpu (the dump's index, as mkd_dump_cpu_regs(),
+ * taken as the kernel's CPU id) was running, from the registers the dump
+ * saved for it.
+ */
+struct mkd_error *mkd_stack_trace_cpu(struct mkd_dump *dump, size_t cpu,
+				      struct mkd_stack_trace **ret);
+/*
+ * The trace of the task whose struct task_struct is at task: from its
+ * CPU's registers when it was running on one, else from the frame it
+ * saved when it was switched out.
+ */
+struct mkd_error *mkd_stack_trace_task(struct mkd_dump *dump, uint64_t task,
+				       struct mkd_stack_trace **ret);
+void mkd_stack_trace_destroy(struct mkd_stack_trace *trace);
+size_t mkd_stack_trace_frame_count(const struct mkd_stack_trace *trace);
+/* Frame i, 0 being the innermost; NULL past the end. */
+const struct mkd_frame *mkd_stack_trace_frame(const struct mkd_stack_trace *trace,
+					      size_t i);
+enum mkd_unwind_end mkd_stack_trace_end(const struct mkd_stack_trace *trace);
+/* Why the trace ended where it did, or NULL for a clean end. */
+const char *mkd_stack_trace_note(const struct mkd_stack_trace *trace);
+/* The task (0 if unknown), its pid and comm (-1 and "" if unknown). */
+uint64_t mkd_stack_trace_task_address(const struct mkd_stack_trace *trace);
+int32_t mkd_stack_trace_pid(const struct mkd_stack_trace *trace);
+const char *mkd_stack_trace_comm(const struct mkd_stack_trace *trace);
+/* The CPU it ran on, or -1 for a task that was not running. */
+int32_t mkd_stack_trace_cpu_index(const struct mkd_stack_trace *trace);
+/* "task", "IRQ", "NMI", "#DF", ..., "user". */
+const char *mkd_stack_kind_name(enum mkd_stack_kind kind);
+const char *mkd_unwind_end_name(enum mkd_unwind_end end);
+
+/* ------------------------------------------------------------------ */
+/* CPUs, tasks and modules of the dumped kernel
+ *
+ * Read through the kernel's own symbols and types (kallsyms and BTF from
+ * the dump; no debuginfo needed).  Layouts come from the types, so a
+ * kernel whose structures moved is read right or refused, never misread.
+ * Walks over kernel lists are bounded and cycle-safe: a list that loops
+ * or points into memory the dump lacks ends that part of the walk with a
+ * note naming the address, and the walk goes on where it can.
+ */
+
+/* The kernel's CPU ids (not the register notes of mkd_dump_cpu_count()). */
+struct mkd_cpus {
+	uint32_t size;		/* set by the caller to sizeof */
+	uint32_t nr_cpu_ids;	/* CPU ids are below this */
+	uint32_t possible;	/* CPUs in the kernel's possible mask */
+	uint32_t online;	/* CPUs in its online mask */
+	uint64_t reserved[4];
+};
+
+/* Read on first use, kept with the dump; a failure is kept too. */
+struct mkd_error *mkd_kernel_cpus(struct mkd_dump *dump, struct mkd_cpus *cpus);
+/* False when offline, not possible, or unknown (mkd_kernel_cpus() says). */
+bool mkd_kernel_cpu_online(struct mkd_dump *dump, uint32_t cpu);
+bool mkd_kernel_cpu_possible(struct mkd_dump *dump, uint32_t cpu);
+/* The CPU's per-CPU offset (__per_cpu_offset[cpu]). */
+struct mkd_error *mkd_percpu_offset(struct mkd_dump *dump, uint32_t cpu,
+				    uint64_t *offset);
+/* Address of the per-CPU variable name (e.g. "runqueues") on cpu. */
+struct mkd_error *mkd_percpu_address(struct mkd_dump *dump, const char *name,
+				     uint32_t cpu, uint64_t *addr);
+/* The task_struct running on cpu (its `current`), and its idle task. */
+struct mkd_error *mkd_cpu_current_task(struct mkd_dump *dump, uint32_t cpu,
+				       uint64_t *task);
+struct mkd_error *mkd_cpu_idle_task(struct mkd_dump *dump, uint32_t cpu,
+				    uint64_t *task);
+
+#define MKD_TASK_COMM_LEN 16
+
+enum mkd_task_flag {
+	MKD_TASK_KTHREAD = 1 << 0,	/* a kernel thread (PF_KTHREAD) */
+	MKD_TASK_CURRENT = 1 << 1,	/* running on current_cpu */
+	MKD_TASK_IDLE = 1 << 2,		/* a CPU's idle task */
+	MKD_TASK_LEADER = 1 << 3,	/* leads its thread group */
+	MKD_TASK_NO_PARENT = 1 << 8,	/* parent unreadable: ppid is -1 */
+	MKD_TASK_NO_MM = 1 << 9,	/* mm unreadable: rss, total_vm 0 */
+};
+
+/* One task (thread), copied out: valid after the call. */
+struct mkd_task {
+	uint64_t address;	/* of its struct task_struct */
+	int32_t pid;
+	int32_t tgid;		/* its process */
+	int32_t ppid;		/* tgid of real_parent, as /proc says */
+	int32_t cpu;		/* CPU it runs or last ran on; -1 unknown */
+	int32_t current_cpu;	/* CPU it is running on now, or -1 */
+	uint32_t flags;		/* enum mkd_task_flag */
+	uint32_t pf_flags;	/* the kernel's PF_* flags */
+	uint32_t state;		/* __state */
+	uint32_t exit_state;
+	char state_letter;	/* as /proc: R S D T t X Z P I */
+	char comm[MKD_TASK_COMM_LEN + 1];	/* NUL-terminated */
+	uint64_t mm;		/* struct mm_struct; 0 for most kthreads */
+	uint64_t rss;		/* resident pages: file + anon + shmem */
+	uint64_t total_vm;	/* mapped pages */
+	uint64_t start_time;	/* monotonic ns at fork */
+	uint64_t reserved[4];
+};
+
+enum mkd_task_iterate_flag {
+	MKD_TASK_ITER_LEADERS = 1 << 0,	/* processes only, no other threads */
+	MKD_TASK_ITER_NO_IDLE = 1 << 1,	/* leave out the CPUs' idle tasks */
+};
+
+/* A non-zero return stops the walk (which then returns NULL). */
+typedef int mkd_task_fn(const struct mkd_task *task, void *arg);
+/* What could not be read (valid during the call); the walk goes on. */
+typedef void mkd_task_note_fn(const struct mkd_error *note, void *arg);
+
+/*
+ * Call fn for every task: the idle task of each CPU (pid 0, as crash
+ * lists them), then each process from init_task's list, each followed by
+ * its other threads.  Each task is reported once.  note (may be NULL)
+ * hears of lists that loop or break and of tasks read only in part.  An
+ * error means the walk could not start (no symbols or types).
+ */
+struct mkd_error *mkd_task_iterate(struct mkd_dump *dump, uint32_t flags,
+				   mkd_task_fn *fn, mkd_task_note_fn *note,
+				   void *arg);
+/* The task with this pid (a walk; MKD_ERR_NOT_FOUND when none). */
+struct mkd_error *mkd_task_from_pid(struct mkd_dump *dump, int32_t pid,
+				    struct mkd_task *task);
+/* The task_struct at addr, read as it is (not checked against lists). */
+struct mkd_error *mkd_task_from_address(struct mkd_dump *dump, uint64_t addr,
+					struct mkd_task *task);
+
+#define MKD_MODULE_NAME_LEN 56
+
+/* One loaded module, copied out. */
+struct mkd_module {
+	uint64_t address;	/* of its struct module */
+	char name[MKD_MODULE_NAME_LEN + 1];	/* NUL-terminated */
+	int32_t state;		/* 0 live, 1 coming, 2 going, 3 unformed */
+	int32_t refcount;	/* users, as lsmod; -1 unknown */
+	uint64_t base;		/* start of its core (text) memory */
+	uint64_t size;		/* bytes of core memory */
+	uint64_t text_size;	/* bytes of it that are code; 0 unknown */
+	uint64_t reserved[4];
+};
+
+typedef int mkd_module_fn(const struct mkd_module *mod, void *arg);
+/*
+ * Call fn for each module on the kernel's modules list, in list order
+ * (newest first, as lsmod).  A non-zero return stops the walk.
+ */
+struct mkd_error *mkd_module_iterate(struct mkd_dump *dump, mkd_module_fn *fn,
+				     mkd_task_note_fn *note, void *arg);
+/* "live", "coming", "going", "unformed" or "?". */
+const char *mkd_module_state_name(int32_t state);
+
+/* ------------------------------------------------------------------ */
 /* Writing mkd dumps (doc/mkd-format.md) */
 
 /*

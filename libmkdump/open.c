@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "unwind.h"
 
 static const struct mkd_format_ops *const formats[] = {
 	&mkd_format_flat,
@@ -245,5 +246,7 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	mkd_symbols_destroy(dump->symbols);
 	mkd_types_destroy(dump->types);
 	mkd_vmlinux_destroy(dump->vmlinux);
+	mkd_orc_destroy(dump->orc);
+	mkd_percpu_destroy(dump->percpu);
 	free(dump);
 }

@@ -12,7 +12,7 @@ $(TRUTH) $(MUTATE): $(BUILD)/tests/%: $(BUILD)/obj/tests/filter/%.o $(STLIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT) $(GEN) $(TRUTH) $(MUTATE) \
+	@$(MAKE) --no-print-directory all $(UNIT) $(GEN) $(TRUTH) $(MUTATE) $(KTASKS) \
 		$(CMP_DUMPS)
 	@mkdir -p $(BUILD)/tests && : > $(RESULTS)
 	@status=0; \
@@ -53,10 +53,16 @@ check-formats: all $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 
 # Real Debian kernels under QEMU: dumps are made once (kept in GUEST_OUT
 # while their inputs do not change), then every test reads them.
-check-guest: $(CMP_DUMPS) $(TYPES_CMP) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
+check-guest: $(KTASKS) $(CMP_DUMPS) $(TYPES_CMP) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 	@$(MAKE) --no-print-directory guest-dumps
 	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/run.sh
 
 .PHONY: check check-extra check-guest
 
 include tests/fuzz/fuzz.mk
+
+# Kernel walks printed plainly, for tests/guest/test-ps.sh.
+KTASKS := $(BUILD)/tests/ktasks
+$(KTASKS): $(BUILD)/obj/tests/kernel/ktasks.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)

@@ -106,4 +106,15 @@ grep -q '<page not in dump>' "$T_TMP/out" && pass "and says so" ||
 	fail "rd past the dump says so"
 expect_rc 0 "rd -a" "$AN" -c 'rd -p -a 0x1000 8' "$F"
 
+# bt needs the kernel's tables: without them it says what is missing.
+expect_rc 1 "bt without a panic CPU" "$AN" -c bt "$D"
+grep -q "names no panic CPU" "$T_TMP/err" && pass "and says so" ||
+	fail "and says so: $(cat "$T_TMP/err")"
+expect_rc 1 "bt -a without kallsyms" "$AN" -c 'bt -a' "$D"
+grep -q "ORC: symbol '__start_orc_unwind_ip'" "$T_TMP/err" &&
+	pass "and names the ORC table it cannot find" ||
+	fail "and names the ORC table it cannot find: $(cat "$T_TMP/err")"
+expect_rc 2 "bt -a with a pid" "$AN" -c 'bt -a 1' "$D"
+expect_rc 2 "bt with a bad task" "$AN" -c 'bt nosuch' "$D"
+
 finish analyze
