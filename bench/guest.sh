@@ -14,7 +14,8 @@
 #                     zeros; always the same bytes
 #   initrd-bench.cpio initrd-base.cpio plus /bench/load (bench/load.sh)
 #                     and /bin/fill
-#   guest/            run-live.sh's outputs: qemu.elf, serial.log,
+#   guest/            run-live.sh's outputs: qemu.elf (given the layout of
+#                     /proc/vmcore by vmcore-layout.py), serial.log,
 #                     truth.env, meminfo.txt (the guest's /proc/meminfo
 #                     after the load), times.txt ...
 # The guest boots with mkd.run=/bench/load: it fills 320 MiB of anonymous
@@ -69,6 +70,7 @@ main() {
 		--mem "$MEM" --disk "$out/disk.img" --elf-only --wait 240 \
 		--append "mkd.run=/bench/load" \
 		4 "$kernel" "$out/initrd-bench.cpio" "$kver" "$out/guest"
+	/usr/bin/python3 "$HERE/vmcore-layout.py" "$out/guest/qemu.elf"
 	sed -n 's/^MKD-BENCH-MEMINFO \([A-Za-z]*\) \([0-9]*\).*/\1 \2 kB/p' \
 		"$out/guest/serial.log" >"$out/guest/meminfo.txt"
 }
