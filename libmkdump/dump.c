@@ -210,8 +210,8 @@ static void panic_cpu_from_kernel(struct mkd_dump *dump)
 	int32_t cpu;
 
 	dump->panic_cpu_looked = true;
-	/* The kernel's own symbol: no need to load the modules' (and BTF). */
-	err = mkd_symbols_core_address(dump, "panic_cpu", &addr);
+	/* The kernel's own symbol: no module symbols, no BTF, no table. */
+	err = mkd_symbols_core_address_once(dump, "panic_cpu", &addr);
 	if (!err)
 		err = mkd_read_virt(dump, addr, raw, sizeof(raw), NULL);
 	if (err) {

@@ -378,7 +378,7 @@ int ctl_write_mkd(const char *in, const char *out,
 	err = mkd_dump_open(in, NULL, &c.src);
 	if (err)
 		return ctl_fail(err);
-	mkd_error_destroy(mkd_dump_set_cache_size(c.src, 0));
+	/* keep: kernel metadata comes in small reads */
 	/*
 	 * Zero pages (bit 1) are the writer's to find; the rest need page
 	 * classes.  Before the output exists: a refusal writes nothing.
