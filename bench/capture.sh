@@ -9,7 +9,8 @@
 #   - the dump's page classes (mkdumpctl pages at -d 31, zero pages at -d 1)
 #   - capture at -d 0 and -d 31: wall and CPU (user+sys) seconds, peak
 #     RSS, output size, for mkdumpctl (each codec, --threads 1 and 2),
-#     makedumpfile -c and -l, and zstd -1 of the whole ELF; best wall
+#     makedumpfile -c and -l, and zstd -1 of the whole ELF (CODECS, default
+#     "zlib lzo zstd zstd:-1": zstd at its fast level -1 too); best wall
 #     time of REPS runs (default 2).  Ratios: speed per core (bytes in
 #     per CPU second) and wall speed relative to makedumpfile -l at the
 #     same level, output size relative to makedumpfile -c
@@ -27,7 +28,7 @@ REPS=${REPS:-2}
 READS=${READS:-200000}
 CTL=$BUILD/mkdumpctl
 READER=$BUILD/bench/bench-read
-CODECS="zlib lzo zstd"
+CODECS=${CODECS:-"zlib lzo zstd zstd:-1"}
 LEVELS="0 31"
 
 die() { echo "capture.sh: $*" >&2; exit 1; }
