@@ -134,13 +134,15 @@ capture_table() {
 # (they hold the same pages, so every file gets the same addresses).
 read_table() {
 	local z
-	cp "$TMP/md-c-0.kdump" "$TMP/makedumpfile-c-d0.kdump"
+	# Named for the table, which shows the last two path components.
+	mkdir -p "$TMP/d0"
+	mv "$TMP/md-c-0.kdump" "$TMP/d0/makedumpfile-c.kdump"
 	for z in $CODECS; do
-		cp "$TMP/mkd-$z-0.mkd" "$TMP/mkd-$z-d0.mkd"
+		mv "$TMP/mkd-$z-0.mkd" "$TMP/d0/mkd-$z.mkd"
 	done
 	echo '```'
-	"$READER" -k -n "$READS" -r 3 "$SRC" "$TMP"/mkd-*-d0.mkd \
-		"$TMP/makedumpfile-c-d0.kdump" | tee "$TMP/reads"
+	"$READER" -k -n "$READS" -r 3 "$SRC" "$TMP"/d0/mkd-*.mkd \
+		"$TMP/d0/makedumpfile-c.kdump" | tee "$TMP/reads"
 	echo '```'
 }
 
@@ -167,7 +169,7 @@ goals() {
 	echo "- random reads, warm, mkd over the uncompressed ELF (libmkdump both):"
 	elf=$(awk -v f="${SRC##*/}" '$1 ~ f && $2 == "mkdump" { print $5; exit }' "$TMP/reads")
 	for z in $CODECS; do
-		n=$(awk -v f="mkd-$z-d0.mkd" '$1 ~ f && $2 == "mkdump" { print $5; exit }' "$TMP/reads")
+		n=$(awk -v f="d0/mkd-$z.mkd" '$1 == f && $2 == "mkdump" { print $5; exit }' "$TMP/reads")
 		printf '  - -z %s: %s / %s reads/s = %.2fx\n' "$z" "$n" "$elf" \
 			"$(calc "$n / $elf")"
 	done
