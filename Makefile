@@ -3,7 +3,7 @@
 #   make check      unit, CLI, fuzz smoke and real-kernel guest tests
 #   make check SANITIZE=1   the same under ASan+UBSan (separate build dir)
 #   make demo       a real kernel dump, opened and read
-#   make bench      throughput against the peers, as ratios
+#   make bench      capture and read speed against the peers (bench/README.md)
 #   make deps       install the Debian packages the build and tests need
 #   make install    PREFIX=/usr/local DESTDIR=
 

@@ -3,14 +3,18 @@
  * bench-read.c - random 4 KiB physical reads, our library against its
  * peers, on the same files and the same addresses.
  *
- *   bench-read [-n READS] [-r ROUNDS] [-s SEED] [-o RESULTS] DUMP...
+ *   bench-read [-n READS] [-r ROUNDS] [-s SEED] [-c CACHE_PAGES] [-k]
+ *              [-o RESULTS] DUMP...
  *
  * For each dump, the pages it holds come from the first reader that
  * opens it (ours, else a peer); READS page addresses are drawn from them
  * with a fixed seed, so every reader reads the same list in the same
- * order.  Each reader then, in turn: the file is dropped from the page
- * cache (posix_fadvise), the dump opened (timed), the list read once
- * (cold) and again (warm).  Readers take turns for ROUNDS rounds and each
+ * order (and dumps that hold the same pages get the same list).  Each
+ * reader then, in turn: the file is dropped from the page cache
+ * (posix_fadvise; not with -k, which reads it once first instead, so
+ * that every pass reads from memory), the dump opened (timed), the list
+ * read once (cold) and again (warm).  -c sets libmkdump's page cache
+ * (0: off); libkdumpfile keeps its default.  Readers take turns for ROUNDS rounds and each
  * number is the median, which steadies them on a shared machine.  The
  * ratio is ours over the peer's reads per second: above 1 we are faster.
  * Numbers only; nothing here asserts.
@@ -38,6 +42,14 @@ static const struct bench_reader *const readers[] = {
 #define NREADERS (sizeof(readers) / sizeof(readers[0]))
 
 static FILE *results_file;	/* a copy of what goes to stdout, or NULL */
+
+struct bench_conf {
+	size_t reads;
+	unsigned rounds;
+	uint64_t seed;
+	bool keep_cache;	/* -k: leave the file in the OS cache */
+	struct bench_opts opts;
+};
 
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
@@ -163,6 +175,19 @@ static void drop_cache(const char *path)
 	close(fd);
 }
 
+/* Read the whole file once, so that it is in the OS cache. */
+static void load_cache(const char *path)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
 static double read_pass(const struct bench_reader *rd, void *h,
 			const uint64_t *addrs, size_t reads, uint8_t *buf,
 			uint64_t *errors)
@@ -178,9 +203,10 @@ static double read_pass(const struct bench_reader *rd, void *h,
 }
 
 static void run_reader(const struct bench_reader *rd, const char *path,
-		       const uint64_t *addrs, size_t reads,
+		       const uint64_t *addrs, const struct bench_conf *conf,
 		       struct result *res)
 {
+	size_t reads = conf->reads;
 	unsigned r = res->rounds;
 	uint8_t buf[READ_SIZE];
 	double t;
@@ -189,9 +215,12 @@ static void run_reader(const struct bench_reader *rd, const char *path,
 	if (res->tried && !res->opened)
 		return;		/* it said why once */
 	res->tried = true;
-	drop_cache(path);
+	if (conf->keep_cache)
+		load_cache(path);
+	else
+		drop_cache(path);
 	t = now_s();
-	h = rd->open(path, res->why, sizeof(res->why));
+	h = rd->open(path, &conf->opts, res->why, sizeof(res->why));
 	res->open_ms[r] = (now_s() - t) * 1e3;
 	if (!h)
 		return;
@@ -204,13 +233,14 @@ static void run_reader(const struct bench_reader *rd, const char *path,
 
 /* The present pages, from the first reader that opens the dump. */
 static const struct bench_reader *find_pages(const char *path,
+					     const struct bench_opts *opts,
 					     struct bench_runs *runs)
 {
 	char why[256];
 	size_t i;
 
 	for (i = 0; i < NREADERS; i++) {
-		void *h = readers[i]->open(path, why, sizeof(why));
+		void *h = readers[i]->open(path, opts, why, sizeof(why));
 		int rc;
 
 		if (!h)
@@ -273,13 +303,13 @@ static void print_row(const char *dump, const char *reader, const char *path,
 		     (unsigned long long)(r->errors / r->rounds));
 }
 
-static void bench_dump(const char *path, size_t reads, unsigned rounds,
-		       uint64_t seed)
+static void bench_dump(const char *path, const struct bench_conf *conf)
 {
 	struct bench_runs runs = { 0 };
 	struct result res[NREADERS] = { { 0 } };
-	const struct bench_reader *from = find_pages(path, &runs);
-	uint64_t *addrs = from ? draw_addresses(&runs, reads, seed) : NULL;
+	const struct bench_reader *from = find_pages(path, &conf->opts, &runs);
+	uint64_t *addrs = from ? draw_addresses(&runs, conf->reads, conf->seed)
+			       : NULL;
 	unsigned round;
 	size_t i;
 
@@ -288,9 +318,9 @@ static void bench_dump(const char *path, size_t reads, unsigned rounds,
 		     short_name(path));
 		goto out;
 	}
-	for (round = 0; round < rounds; round++)
+	for (round = 0; round < conf->rounds; round++)
 		for (i = 0; i < NREADERS; i++)
-			run_reader(readers[i], path, addrs, reads, &res[i]);
+			run_reader(readers[i], path, addrs, conf, &res[i]);
 	for (i = 0; i < NREADERS; i++)
 		print_row(i ? "" : short_name(path), readers[i]->name, path,
 			  &res[i], &res[0]);
@@ -305,28 +335,32 @@ out:
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench-read [-n READS] [-r ROUNDS] [-s SEED] "
-		"[-o RESULTS] DUMP...\n");
+		"[-c CACHE_PAGES] [-k] [-o RESULTS] DUMP...\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	size_t reads = 200000;
-	unsigned rounds = 3;
-	uint64_t seed = 0x6d6b64756d70ULL;
+	struct bench_conf conf = {
+		.reads = 200000, .rounds = 3, .seed = 0x6d6b64756d70ULL,
+		.opts = { .cache_pages = -1 },
+	};
 	const char *results = NULL;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "n:r:s:o:")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:s:c:ko:")) != -1) {
 		switch (c) {
-		case 'n': reads = strtoul(optarg, NULL, 0); break;
-		case 'r': rounds = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'n': conf.reads = strtoul(optarg, NULL, 0); break;
+		case 'r': conf.rounds = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 's': conf.seed = strtoull(optarg, NULL, 0); break;
+		case 'c': conf.opts.cache_pages = strtol(optarg, NULL, 0); break;
+		case 'k': conf.keep_cache = true; break;
 		case 'o': results = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind == argc || reads == 0 || !rounds || rounds > MAX_ROUNDS)
+	if (optind == argc || conf.reads == 0 || !conf.rounds ||
+	    conf.rounds > MAX_ROUNDS)
 		usage();
 	if (results && !(results_file = fopen(results, "w"))) {
 		fprintf(stderr, "bench-read: %s: %s\n", results, strerror(errno));
@@ -335,12 +369,15 @@ int main(int argc, char **argv)
 	emit("random %u-byte physical reads, %zu per pass, seed 0x%llx; "
 	     "median of %u rounds\n"
 	     "ratio = ours / theirs in reads/s (cold / warm): above 1, "
-	     "mkdump is faster\n\n", READ_SIZE, reads,
-	     (unsigned long long)seed, rounds);
+	     "mkdump is faster\n%s\n\n", READ_SIZE, conf.reads,
+	     (unsigned long long)conf.seed, conf.rounds,
+	     conf.keep_cache ? "the files are in the OS cache: cold is the "
+			       "readers' first pass"
+			     : "cold: the file dropped from the OS cache");
 	emit("%-30s %-13s %9s %12s %12s  %s\n", "dump", "reader", "open ms",
 	     "reads/s cold", "reads/s warm", "ratio");
 	for (i = optind; i < argc; i++)
-		bench_dump(argv[i], reads, rounds, seed);
+		bench_dump(argv[i], &conf);
 	if (results_file && fclose(results_file) != 0)
 		return 1;
 	return 0;

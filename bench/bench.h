@@ -23,10 +23,16 @@ struct bench_runs {
 
 int bench_runs_add(struct bench_runs *runs, uint64_t pfn, uint64_t count);
 
+/* How the readers are set up; the same for all of them. */
+struct bench_opts {
+	long cache_pages;	/* libmkdump's page cache; -1: its default */
+};
+
 struct bench_reader {
 	const char *name;
 	/* The handle, or NULL with the reason in why. */
-	void *(*open)(const char *path, char *why, size_t whylen);
+	void *(*open)(const char *path, const struct bench_opts *opts,
+		      char *why, size_t whylen);
 	/* Read len bytes of physical memory at addr; 0 on success. */
 	int (*read)(void *handle, uint64_t addr, void *buf, size_t len);
 	/* The pages present in the dump; 0 on success. */

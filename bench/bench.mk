@@ -1,12 +1,18 @@
-# bench/bench.mk - make bench: random-read throughput of our library and
-# its peers (today libkdumpfile) on the same dumps, as ratios.
+# bench/bench.mk - benchmarks; numbers only, nothing here passes or fails
+# and `make check` runs none of it.
 #
-#   make bench [BENCH_DUMPS="a.elf b.kdump"] [BENCH_READS=200000]
-#              [BENCH_ROUNDS=3] [GUEST_OUT=/path/to/guest/output]
-#
-# Prints a table and writes it to $(BUILD)/bench/results.txt.  A dump
-# that is missing is skipped with a note; a reader that cannot open a
-# file is reported as such.  Numbers only: no test depends on them.
+#   make bench        capture and random reads on a realistic dump: a 1 GiB
+#                     guest (bench/guest.sh, made once and kept under
+#                     $(BUILD)/bench/guest), captured by mkdumpctl (each
+#                     codec, 1 and 2 threads), makedumpfile -c/-l and
+#                     zstd -1, at -d 0 and -d 31 (bench/capture.sh).
+#                     Prints markdown tables and keeps them in
+#                     $(BUILD)/bench/results.md.  [REPS=2] best of REPS.
+#   make bench-guest  only make the dump
+#   make bench-read   random-read throughput of our library against
+#                     libkdumpfile on the test bed's dumps, as ratios
+#                     [BENCH_DUMPS="a.elf b.kdump"] [BENCH_READS=200000]
+#                     [BENCH_ROUNDS=3]; table in $(BUILD)/bench/read.txt
 
 BENCH_DUMPS ?= $(addprefix $(GUEST_OUT)/,panic/vmcore panic/md-l-d31.kdump \
 	panic/md-c-d0.kdump l4/qemu-kdump-zlib.flat l4/qemu.elf)
@@ -14,16 +20,29 @@ BENCH_READS ?= 200000
 BENCH_ROUNDS ?= 3
 BENCH_DIR := $(BUILD)/bench
 BENCH_BIN := $(BENCH_DIR)/bench-read
-BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_SRCS := bench/bench-read.c bench/read-mkdump.c bench/read-kdumpfile.c
 BENCH_LIBS := $(shell pkg-config --libs libkdumpfile 2>/dev/null || \
 	echo -lkdumpfile)
+BENCH_ELF := $(BENCH_DIR)/guest/qemu.elf
 
 $(BENCH_BIN): $(BENCH_SRCS) bench/bench.h $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BENCH_SRCS) $(STLIB) \
 		$(LIB_LIBS) $(BENCH_LIBS)
 
-bench: $(BENCH_BIN)
+$(BENCH_ELF): bench/guest.sh bench/load.sh bench/fill.c \
+		bench/vmcore-layout.py $(GUEST_INITRD)/initrd-base.cpio \
+		$(GUEST_DIR)/run-live.sh $(GUEST_DIR)/qmp.py \
+		$(GUEST_DIR)/truth.py $(GUEST_DIR)/mkcpio.py $(GUEST_LIB)
+	$(GUEST_LOCK) bench/guest.sh $(GUEST_OUT) $(BENCH_DIR)
+
+bench-guest: $(BENCH_ELF)
+
+bench: all $(BENCH_BIN) $(BENCH_ELF)
+	BUILD=$(BUILD) bench/capture.sh $(BENCH_ELF) | \
+		tee $(BENCH_DIR)/results.md
+
+bench-read: $(BENCH_BIN)
 	@dumps=; for d in $(BENCH_DUMPS); do \
 		if [ -r "$$d" ]; then dumps="$$dumps $$d"; \
 		else echo "bench: no $$d (skipped)"; fi; done; \
@@ -31,6 +50,6 @@ bench: $(BENCH_BIN)
 		echo "bench: none of BENCH_DUMPS exists; make guest-dumps" \
 		     "or set GUEST_OUT or BENCH_DUMPS"; exit 1; fi; \
 	$(BENCH_BIN) -n $(BENCH_READS) -r $(BENCH_ROUNDS) \
-		-o $(BENCH_DIR)/results.txt $$dumps
+		-o $(BENCH_DIR)/read.txt $$dumps
 
-.PHONY: bench
+.PHONY: bench bench-guest bench-read

@@ -9,14 +9,12 @@ BUILD=${BUILD:-build}
 GUEST_OUT=${1:-${GUEST_OUT:-build/guest}}
 SRC=$GUEST_OUT/panic/vmcore
 CTL=$BUILD/mkdumpctl
-RANDREAD=$BUILD/bench/randread
+READER=$BUILD/bench/bench-read
 READS=${READS:-50000}
 
 [ -e "$SRC" ] || { echo "blocksize.sh: no $SRC (make guest-dumps)" >&2; exit 1; }
 mkdir -p "$BUILD/bench"
-libs="-lz -llzo2 -lzstd -lxxhash -pthread $(pkg-config --libs snappy 2>/dev/null || echo -lsnappy)"
-# shellcheck disable=SC2086
-cc -O2 -Ilibmkdump -o "$RANDREAD" bench/randread.c "$BUILD/libmkdump.a" $libs
+[ -x "$READER" ] || { echo "blocksize.sh: no $READER (make $READER)" >&2; exit 1; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mkd-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
@@ -27,7 +25,7 @@ for z in zstd lzo zlib; do
 		"$CTL" capture -z "$z" -b "$b" "$SRC" "$TMP/b.mkd"
 		printf '| %s | %d | %.1f | %s |\n' "$z" "$b" \
 			"$(echo "scale=1; $(stat -c %s "$TMP/b.mkd") / 1048576" | bc)" \
-			"$("$RANDREAD" "$TMP/b.mkd" "$READS" 0 |
-			   sed -E 's/.* ([0-9]+) reads\/s/\1/')"
+			"$("$READER" -k -c 0 -r 1 -n "$READS" "$TMP/b.mkd" |
+			   awk '$2 == "mkdump" { print $5 }')"
 	done
 done

@@ -16,11 +16,13 @@ struct kdf {
 	int fd;
 };
 
-static void *kdf_open(const char *path, char *why, size_t whylen)
+static void *kdf_open(const char *path, const struct bench_opts *opts,
+		      char *why, size_t whylen)
 {
 	struct kdf *k = calloc(1, sizeof(*k));
 	kdump_status st;
 
+	(void)opts;	/* libkdumpfile keeps its own default cache */
 	if (!k || !(k->ctx = kdump_new())) {
 		snprintf(why, whylen, "out of memory");
 		free(k);

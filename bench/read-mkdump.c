@@ -5,12 +5,16 @@
 #include "bench.h"
 #include "mkdump.h"
 
-static void *mkdump_open(const char *path, char *why, size_t whylen)
+static void *mkdump_open(const char *path, const struct bench_opts *opts,
+			 char *why, size_t whylen)
 {
 	struct mkd_dump *dump = NULL;
 	struct mkd_error *err = mkd_dump_open(path, NULL, &dump);
 
+	if (!err && opts->cache_pages >= 0)
+		err = mkd_dump_set_cache_size(dump, (size_t)opts->cache_pages);
 	if (err) {
+		mkd_dump_destroy(dump);
 		snprintf(why, whylen, "%s", mkd_error_message(err));
 		mkd_error_destroy(err);
 		return NULL;

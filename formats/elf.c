@@ -414,6 +414,32 @@ static struct mkd_error *elf_read_page(struct mkd_dump *dump, uint64_t pfn,
 	return NULL;
 }
 
+/* Whole pages that lie inside one segment's data come in one read. */
+static struct mkd_error *elf_read_pages(struct mkd_dump *dump, uint64_t pfn,
+					uint64_t count, void *buf,
+					uint64_t *done)
+{
+	const struct elf_dump *e = dump->priv;
+	uint64_t ps = dump->page_size, start = pfn * ps, n;
+	size_t i = seg_find(e, start);
+	const struct segment *s;
+
+	*done = 0;
+	if (i == e->nsegs)
+		return NULL;
+	s = &e->segs[i];
+	if (s->paddr > start || start - s->paddr >= s->filesz)
+		return NULL;
+	n = (s->filesz - (start - s->paddr)) / ps;
+	if (n > count)
+		n = count;
+	if (!n)
+		return NULL;
+	*done = n;
+	return mkd_file_read(dump->files[0], buf, n * ps,
+			     s->offset + (start - s->paddr));
+}
+
 static void elf_close(struct mkd_dump *dump)
 {
 	struct elf_dump *e = dump->priv;
@@ -428,5 +454,6 @@ const struct mkd_format_ops mkd_format_elf = {
 	.open = elf_open,
 	.page_state = elf_page_state,
 	.read_page = elf_read_page,
+	.read_pages = elf_read_pages,
 	.close = elf_close,
 };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "symbols.h"
 
 struct mkd_error *mkd_dump_add_ram(struct mkd_dump *dump, uint64_t start,
 				   uint64_t end)
@@ -231,15 +232,16 @@ MKD_EXPORT bool mkd_dump_crash_time(const struct mkd_dump *dump,
 
 static void panic_cpu_from_kernel(struct mkd_dump *dump)
 {
-	struct mkd_symbol sym;
 	struct mkd_error *err;
+	uint64_t addr = 0;
 	uint8_t raw[4];
 	int32_t cpu;
 
 	dump->panic_cpu_looked = true;
-	err = mkd_symbol_lookup_name(dump, "panic_cpu", &sym);
+	/* The kernel's own symbol: no module symbols, no BTF, no table. */
+	err = mkd_symbols_core_address_once(dump, "panic_cpu", &addr);
 	if (!err)
-		err = mkd_read_virt(dump, sym.address, raw, sizeof(raw), NULL);
+		err = mkd_read_virt(dump, addr, raw, sizeof(raw), NULL);
 	if (err) {
 		mkd_error_destroy(err);
 		return;

@@ -99,6 +99,16 @@ struct mkd_format_ops {
 	 */
 	struct mkd_error *(*read_page)(struct mkd_dump *dump, uint64_t pfn,
 				       void *buf);
+	/*
+	 * Optional, for formats that keep pages as they are: copy up to
+	 * count whole pages from pfn on into buf in one go, and say how
+	 * many (0 when the first page needs read_page, e.g. a page only
+	 * partly in the dump).  Only a speed-up: an error makes the caller
+	 * fall back to read_page, which says what is wrong.
+	 */
+	struct mkd_error *(*read_pages)(struct mkd_dump *dump, uint64_t pfn,
+					uint64_t count, void *buf,
+					uint64_t *done);
 	void (*close)(struct mkd_dump *dump);
 };
 

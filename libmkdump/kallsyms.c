@@ -369,3 +369,50 @@ struct mkd_error *mkd_kallsyms_load(struct mkd_dump *dump,
 	}
 	return NULL;
 }
+
+struct find_state {
+	struct load_state st;	/* only its _stext */
+	const char *name;
+	size_t len;
+	uint64_t address;
+	bool found;
+};
+
+static struct mkd_error *match_symbol(void *arg, const char *name,
+				      size_t len, char type, uint64_t address)
+{
+	struct find_state *f = arg;
+
+	if (len == 6 && !memcmp(name, "_stext", 6)) {
+		f->st.stext = address;
+		f->st.have_stext = true;
+	}
+	if (!f->found && len == f->len && !memcmp(name, f->name, len)) {
+		f->address = address;
+		f->found = true;
+	}
+	return NULL;
+}
+
+struct mkd_error *mkd_kallsyms_find(struct mkd_dump *dump, const char *name,
+				    uint64_t *address)
+{
+	struct find_state f = { .name = name, .len = strlen(name) };
+	struct tables_buf b;
+	struct mkd_error *err;
+
+	memset(&b, 0, sizeof(b));
+	err = read_tables(dump, &b);
+	if (!err)
+		err = mkd_kallsyms_decode(&b.t, match_symbol, &f);
+	if (!err)
+		err = check_stext(dump, &f.st);
+	tables_buf_free(&b);
+	if (err)
+		return mkd_error_wrap(err, "kallsyms");
+	if (!f.found)
+		return mkd_error_create(MKD_ERR_NOT_FOUND,
+					"no symbol '%s' in kallsyms", name);
+	*address = f.address;
+	return NULL;
+}

@@ -81,6 +81,31 @@ static struct mkd_error *read_page(struct mkd_dump *dump, uint64_t pfn,
 	return NULL;
 }
 
+/*
+ * Whole pages from paddr on, as many as the format gives in one go;
+ * 0 when it cannot (or failed: read_page will then say why).  They skip
+ * the page cache: a long read would only push out what is worth keeping.
+ */
+static size_t read_whole_pages(struct mkd_dump *dump, uint64_t paddr,
+			       void *buf, size_t len)
+{
+	uint64_t count = len >> dump->page_shift, pfn = paddr >> dump->page_shift;
+	uint64_t done = 0;
+	struct mkd_error *err;
+
+	if (!dump->ops->read_pages || count < 2 ||
+	    (paddr & (dump->page_size - 1)) || pfn >= dump->max_pfn)
+		return 0;
+	if (count > dump->max_pfn - pfn)
+		count = dump->max_pfn - pfn;
+	err = dump->ops->read_pages(dump, pfn, count, buf, &done);
+	if (err) {
+		mkd_error_destroy(err);
+		return 0;
+	}
+	return (size_t)done << dump->page_shift;
+}
+
 MKD_EXPORT struct mkd_error *mkd_read_phys(struct mkd_dump *dump,
 					   uint64_t paddr, void *buf,
 					   size_t len, size_t *done)
@@ -96,7 +121,14 @@ MKD_EXPORT struct mkd_error *mkd_read_phys(struct mkd_dump *dump,
 		size_t in_page = (size_t)(addr & (dump->page_size - 1));
 		size_t n = dump->page_size - in_page;
 		const uint8_t *data;
+		size_t whole = read_whole_pages(dump, addr,
+						(uint8_t *)buf + off,
+						len - off);
 
+		if (whole) {
+			off += whole;
+			continue;
+		}
 		err = read_page(dump, addr >> dump->page_shift, &data);
 		if (err) {
 			err = mkd_error_wrap(err, "reading physical 0x%llx",

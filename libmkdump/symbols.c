@@ -140,6 +140,17 @@ struct mkd_error *mkd_symbols_core_address(struct mkd_dump *dump,
 	return NULL;
 }
 
+struct mkd_error *mkd_symbols_core_address_once(struct mkd_dump *dump,
+						const char *name,
+						uint64_t *addr)
+{
+	const struct mkd_symbols *s = dump->symbols;
+
+	if (!s || (!s->tab.n && !s->kallsyms.off && !s->kallsyms.tried))
+		return mkd_kallsyms_find(dump, name, addr);
+	return mkd_symbols_core_address(dump, name, addr);
+}
+
 /* A miss, with the reasons the table may lack the symbol. */
 static struct mkd_error *not_found(const struct mkd_dump *dump,
 				   struct mkd_error *err)

@@ -112,6 +112,12 @@ struct mkd_error *mkd_kallsyms_decode(const struct mkd_kallsyms_tables *t,
 /* Read the tables from the dump and add their symbols with rank. */
 struct mkd_error *mkd_kallsyms_load(struct mkd_dump *dump,
 				    struct mkd_symtab *tab, uint8_t rank);
+/*
+ * The address of the first symbol called name in the dump's kallsyms,
+ * without building a table (much cheaper, for one name).
+ */
+struct mkd_error *mkd_kallsyms_find(struct mkd_dump *dump, const char *name,
+				    uint64_t *address);
 
 /*
  * Add the symbols of System.map text (len bytes) with rank, moving
@@ -157,5 +163,13 @@ struct mkd_error *mkd_symbols_ready(struct mkd_dump *dump,
  */
 struct mkd_error *mkd_symbols_core_address(struct mkd_dump *dump,
 					   const char *name, uint64_t *addr);
+/*
+ * The same for a caller that wants one symbol and no table (a capture
+ * asks for panic_cpu only): until the table is built, the name is looked
+ * up in kallsyms alone, without building it.
+ */
+struct mkd_error *mkd_symbols_core_address_once(struct mkd_dump *dump,
+						const char *name,
+						uint64_t *addr);
 
 #endif /* MKD_SYMBOLS_H */

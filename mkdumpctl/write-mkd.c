@@ -474,7 +474,7 @@ int ctl_write_mkd(const char *in, const char *out,
 	err = mkd_dump_open(in, NULL, &src);
 	if (err)
 		return ctl_fail(err);
-	mkd_error_destroy(mkd_dump_set_cache_size(src, 0));
+	/* keep the cache: kernel metadata comes in small reads */
 	rc = ctl_write_dump(src, in, out, o);
 	mkd_dump_destroy(src);
 	return rc;

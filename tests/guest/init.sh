@@ -6,6 +6,9 @@
 #   mkd.mode=panic   print the truth, load a capture kernel, crash the kernel
 #   mkd.dimm=1       before the truth, wait for a hot-plugged DIMM to come
 #                    online (the host plugs it after seeing MKD-READY)
+#   mkd.run=PATH     before the truth, run the program PATH from the
+#                    initramfs (it may leave processes behind, e.g. the
+#                    benchmark's memory load); MKD-FAIL if it fails
 # A kdump capture kernel (/proc/vmcore exists) copies /proc/vmcore to
 # /dev/vda and powers off.
 #
@@ -146,6 +149,8 @@ main() {
 	before=$(online_blocks)
 	echo "MKD-READY"
 	[ "$(cmdline_value mkd.dimm)" != 1 ] || wait_dimm "$before"
+	run=$(cmdline_value mkd.run)
+	[ -z "$run" ] || "$run" || fail "'$run' failed"
 	print_truth
 	case $mode in
 	panic) crash ;;

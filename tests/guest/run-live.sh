@@ -1,13 +1,21 @@
 #!/bin/bash
 # Dump a running guest with QEMU's dump-guest-memory.
 #
-# usage: run-live.sh PAGING KERNEL INITRD RELEASE OUT_DIR
+# usage: run-live.sh [OPTION...] PAGING KERNEL INITRD RELEASE OUT_DIR
 #
 # PAGING 4 boots with -cpu max,la57=off, 5 with -cpu max (5-level paging);
 # with 5 a 128 MiB pc-dimm is hot-plugged (it lands at 4 GiB) before the
 # guest prints its truth.  Writes to OUT_DIR: qemu.elf, qemu-kdump-zlib.flat,
 # serial.log, truth.env, dmesg.txt, times.txt.  OUT_DIR is replaced only
 # when everything succeeded.
+#
+# Options (the benchmark guest, bench/guest.sh, uses them):
+#   --mem SIZE      guest RAM (QEMU -m), default 512M
+#   --disk FILE     attach FILE read-only as the virtio disk /dev/vda
+#   --append WORDS  more kernel command line (e.g. mkd.run=/bench/load)
+#   --wait SECONDS  how long the guest may take to be ready for the dump
+#                   after boot, default 90
+#   --elf-only      take only qemu.elf (no qemu-kdump-zlib.flat)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,16 +42,46 @@ dump() {
 	[ "$format" != elf ] || fallocate --dig-holes "$file" 2>/dev/null || true
 }
 
+USAGE="usage: $GUEST_PROG [--mem SIZE] [--disk FILE] [--append WORDS] \
+[--wait SECONDS] [--elf-only] PAGING KERNEL INITRD RELEASE OUT_DIR"
+OPT_MEM=512M
+OPT_APPEND=
+OPT_WAIT=90
+OPT_ELF_ONLY=0
+QEMU_EXTRA=()
+
+parse_options() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--mem) OPT_MEM=${2:?$USAGE}; shift 2 ;;
+		--disk)
+			need_file "${2:?$USAGE}" "disk image"
+			QEMU_EXTRA+=(-drive "file=$2,format=raw,if=virtio,readonly=on")
+			shift 2 ;;
+		--append) OPT_APPEND=${2:?$USAGE}; shift 2 ;;
+		--wait) OPT_WAIT=${2:?$USAGE}; shift 2 ;;
+		--elf-only) OPT_ELF_ONLY=1; shift ;;
+		--) shift; break ;;
+		-*) die "unknown option '$1'; $USAGE" ;;
+		*) break ;;
+		esac
+	done
+	ARGS=("$@")
+}
+
 main() {
-	[ $# -eq 5 ] || die "usage: $GUEST_PROG PAGING KERNEL INITRD RELEASE OUT_DIR"
+	parse_options "$@"
+	set -- "${ARGS[@]}"
+	[ $# -eq 5 ] || die "$USAGE"
 	local paging=$1 kernel=$2 initrd=$3 release=$4 out=$5
 	local cpu mem append t0 t
 	need_cmd fallocate
 	case $paging in
-	4) cpu=max,la57=off; mem=512M; append=$BASE_APPEND ;;
-	5) cpu=max; mem=512M,slots=4,maxmem=4G; append="$BASE_APPEND mkd.dimm=1" ;;
+	4) cpu=max,la57=off; mem=$OPT_MEM; append=$BASE_APPEND ;;
+	5) cpu=max; mem=$OPT_MEM,slots=4,maxmem=4G; append="$BASE_APPEND mkd.dimm=1" ;;
 	*) die "PAGING must be 4 or 5, not '$paging'" ;;
 	esac
+	append="$append${OPT_APPEND:+ $OPT_APPEND}"
 
 	local tmp=$out.tmp
 	rm -rf "$tmp"
@@ -53,7 +91,8 @@ main() {
 	trap guest_stop EXIT
 
 	t0=$(now)
-	guest_start "$tmp" "$cpu" "$mem" "$kernel" "$initrd" "$append"
+	guest_start "$tmp" "$cpu" "$mem" "$kernel" "$initrd" "$append" \
+		${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"}
 	wait_marker "$tmp/serial.log" MKD-READY 90 "$QEMU_PID"
 	step "boot to MKD-READY" "$t0"
 	if [ "$paging" = 5 ]; then
@@ -62,7 +101,7 @@ main() {
 		step "hot-plug pc-dimm" "$t"
 	fi
 	t=$(now)
-	wait_marker "$tmp/serial.log" MKD-DUMP-READY 90 "$QEMU_PID"
+	wait_marker "$tmp/serial.log" MKD-DUMP-READY "$OPT_WAIT" "$QEMU_PID"
 	step "guest prints truth" "$t"
 
 	# Both dumps show the same stopped machine.
@@ -70,9 +109,11 @@ main() {
 	qmp stop
 	dump elf "$tmp/qemu.elf"
 	step "dump elf" "$t"
-	t=$(now)
-	dump kdump-zlib "$tmp/qemu-kdump-zlib.flat"
-	step "dump kdump-zlib" "$t"
+	if [ "$OPT_ELF_ONLY" = 0 ]; then
+		t=$(now)
+		dump kdump-zlib "$tmp/qemu-kdump-zlib.flat"
+		step "dump kdump-zlib" "$t"
+	fi
 	qmp quit
 	wait_exit "$QEMU_PID" 30 || true
 	guest_stop

@@ -115,6 +115,49 @@ START_TEST(elf_truncated_loses_only_the_tail)
 }
 END_TEST
 
+/* pages at [addr, addr + len) read one by one equal buf */
+static void same_as_pages(struct mkd_dump *dump, uint64_t addr,
+			  const uint8_t *buf, size_t len)
+{
+	uint8_t page[4096];
+	size_t off;
+
+	for (off = 0; off < len; off += sizeof(page)) {
+		ck_assert_ok(mkd_read_phys(dump, addr + off, page, sizeof(page),
+					   NULL));
+		ck_assert_mem_eq(buf + off, page, sizeof(page));
+	}
+}
+
+/* Long reads take whole pages in one go: same bytes, same stops. */
+START_TEST(elf_long_reads_match_page_reads)
+{
+	char *path = unit_gen("elf", base_spec, "long.elf");
+	struct mkd_dump *dump = unit_open(path);
+	size_t len = 0x200000, done = 0;
+	uint8_t *buf = malloc(len);
+	struct mkd_error *err;
+
+	ck_assert_ok(mkd_read_phys(dump, 0x100000, buf, len, &done));
+	ck_assert_uint_eq(done, len);
+	same_as_pages(dump, 0x100000, buf, len);
+	/* Up to filtered pages: what comes before them, then why not. */
+	err = mkd_read_phys(dump, 0x2f0000, buf, 0x20000, &done);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_uint_eq(done, 0x10000);
+	same_as_pages(dump, 0x2f0000, buf, done);
+	mkd_error_destroy(err);
+	/* Past the end of RAM, and starting inside a page. */
+	err = mkd_read_phys(dump, 0x90000 + 100, buf, 0x20000, &done);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_uint_eq(done, 0x10000 - 100);
+	mkd_error_destroy(err);
+	mkd_dump_destroy(dump);
+	free(buf);
+	free(path);
+}
+END_TEST
+
 /* Hostile headers: clear errors, never a crash or a huge allocation. */
 START_TEST(elf_hostile_headers)
 {
@@ -218,6 +261,7 @@ static Suite *elf_suite(void)
 	tcase_add_test(tc, elf_filtered_pages_say_so);
 	tcase_add_test(tc, elf32_and_pn_xnum);
 	tcase_add_test(tc, elf_truncated_loses_only_the_tail);
+	tcase_add_test(tc, elf_long_reads_match_page_reads);
 	tcase_add_test(tc, elf_hostile_headers);
 	tcase_add_test(tc, elf_segments_without_physical_address);
 	tcase_add_test(tc, not_a_dump);
