@@ -1,0 +1,28 @@
+#!/usr/bin/python3
+"""The oracle of test-ps.sh: every task drgn finds, with the debug vmlinux.
+
+Usage: drgn-tasks.py CORE VMLINUX
+
+One line per task: pid, ppid (real_parent's tgid, as /proc), state letter
+(drgn's task_state_to_char), comm, tab-separated.  Run with Debian's
+python3-drgn (/usr/bin/python3).
+"""
+import sys
+
+import drgn
+from drgn.helpers.linux.pid import for_each_task
+from drgn.helpers.linux.sched import task_state_to_char
+
+
+def main():
+    prog = drgn.Program()
+    prog.set_core_dump(sys.argv[1])
+    prog.load_debug_info([sys.argv[2]])
+    for task in for_each_task(prog):
+        comm = task.comm.string_().decode(errors="replace")
+        print(f"{task.pid.value_()}\t{task.real_parent.tgid.value_()}\t"
+              f"{task_state_to_char(task)}\t{comm}")
+
+
+if __name__ == "__main__":
+    main()
