@@ -1,5 +1,5 @@
 # mkdump - top-level, non-recursive build.
-#   make            library (shared + static), mkdumpctl
+#   make            library (shared + static), mkdumpctl, mkdump-analyze
 #   make check      unit, CLI, fuzz smoke and real-kernel guest tests
 #   make check SANITIZE=1   the same under ASan+UBSan (separate build dir)
 #   make demo       a real kernel dump, opened and read
@@ -46,7 +46,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 LIB_LIBS := -lz -llzo2 -lzstd -lxxhash -pthread $(if $(HAVE_SNAPPY),-lsnappy)
 
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) $(SAN_FLAGS) -pthread \
-	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilibmkdump
+	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilibmkdump -Icommon
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
 LIB_SRCS := $(filter-out libmkdump/codec-%.c,$(wildcard libmkdump/*.c)) \
@@ -55,6 +55,12 @@ LIB_SRCS := $(filter-out libmkdump/codec-%.c,$(wildcard libmkdump/*.c)) \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CTL_SRCS := $(wildcard mkdumpctl/*.c)
 CTL_OBJS := $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
+# What the command-line tools share (JSON writer, exit codes): an
+# internal static library, not installed.
+CLI_SRCS := $(wildcard common/*.c)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+AN_SRCS := $(wildcard analyze/*.c)
+AN_OBJS := $(AN_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 GEN_SRCS := $(filter-out tests/gen/gen-main.c,\
@@ -65,11 +71,13 @@ GEN_MAIN_OBJ := $(BUILD)/obj/tests/gen/gen-main.o
 SHLIB := $(BUILD)/$(SONAME)
 STLIB := $(BUILD)/libmkdump.a
 CTL := $(BUILD)/mkdumpctl
+CLILIB := $(BUILD)/libmkd-cli.a
+AN := $(BUILD)/mkdump-analyze
 UNIT := $(BUILD)/tests/unit-tests
 GEN := $(BUILD)/tests/gen-dump
 PC := $(BUILD)/libmkdump.pc
 
-all: $(SHLIB) $(STLIB) $(CTL) $(PC)
+all: $(SHLIB) $(STLIB) $(CTL) $(AN) $(PC)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -87,8 +95,18 @@ $(STLIB): $(LIB_OBJS)
 
 # The CLI links the static library: one self-contained binary that also
 # runs in a capture kernel's initramfs.
-$(CTL): $(CTL_OBJS) $(STLIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(STLIB) $(LIB_LIBS)
+$(CTL): $(CTL_OBJS) $(CLILIB) $(STLIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(CLILIB) $(STLIB) $(LIB_LIBS)
+
+$(CLILIB): $(CLI_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+# The analyser links the static library too: it runs where the dump is,
+# with nothing installed.
+$(AN): $(AN_OBJS) $(CLILIB) $(STLIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(AN_OBJS) $(CLILIB) $(STLIB) $(LIB_LIBS) \
+		-lreadline
 
 # The .pc names the install prefix: made again at install time, so
 # "make; make install PREFIX=/x" does not install a stale one.
@@ -128,8 +146,10 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(CTL) $(DESTDIR)$(BINDIR)/mkdumpctl
+	install -m 755 $(AN) $(DESTDIR)$(BINDIR)/mkdump-analyze
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmkdump.so
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/libmkdump.a
@@ -137,6 +157,8 @@ install: all
 	$(PC_SED) > $(DESTDIR)$(PKGCONFIGDIR)/libmkdump.pc
 	install -m 644 doc/mkdumpctl.8 $(DESTDIR)$(MANDIR)/man8/mkdumpctl.8
 	install -m 644 doc/mkd.5 $(DESTDIR)$(MANDIR)/man5/mkd.5
+	install -m 644 doc/mkdump-analyze.1 \
+		$(DESTDIR)$(MANDIR)/man1/mkdump-analyze.1
 
 # Debian packages for building, testing and the real-kernel test bed.
 DEPS := gcc make pkg-config libelf-dev libdw-dev zlib1g-dev liblzo2-dev \
@@ -166,4 +188,5 @@ distclean:
 .PHONY: all demo install deps clean distclean
 
 -include $(LIB_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
+	$(CLI_OBJS:.o=.d) $(AN_OBJS:.o=.d) \
 	$(GEN_OBJS:.o=.d) $(GEN_MAIN_OBJ:.o=.d)

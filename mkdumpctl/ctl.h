@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctl.h - what mkdumpctl's commands share: the command table entry, exit
- * codes (stable: scripts depend on them, see mkdumpctl(8)), error
- * reporting and the JSON writer.  Only the CLI prints and exits.
+ * codes and the JSON writer (common/, shared with mkdump-analyze), error
+ * reporting.  Only the CLI prints and exits.
  */
 #ifndef MKDUMPCTL_H
 #define MKDUMPCTL_H
@@ -11,16 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
+#include "json.h"
 #include "mkdump.h"
-
-enum ctl_exit {
-	EXIT_OK = 0,
-	EXIT_FAILURE_ = 1,	/* I/O error, out of memory, anything else */
-	EXIT_USAGE = 2,		/* bad command line */
-	EXIT_NOT_DUMP = 3,	/* input is not a dump we can read */
-	EXIT_DAMAGED = 4,	/* dump damaged: corrupt data or metadata */
-	EXIT_INCOMPLETE = 5,	/* dump cut short, the rest is consistent */
-};
 
 struct ctl_command {
 	const char *name;
@@ -34,9 +27,15 @@ extern const char *ctl_progname;
 int ctl_fail(struct mkd_error *err);
 int ctl_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int ctl_exit_code(const struct mkd_error *err);
+static inline int ctl_exit_code(const struct mkd_error *err)
+{
+	return cli_exit_code(err);
+}
 /* Parse a number with an optional 0x prefix and K/M/G suffix. */
-bool ctl_parse_u64(const char *s, uint64_t *value);
+static inline bool ctl_parse_u64(const char *s, uint64_t *value)
+{
+	return cli_parse_u64(s, value);
+}
 /* Open one dump from one or more files (a split set). */
 struct mkd_error *ctl_open(char **paths, int n, struct mkd_dump **dump);
 /*
@@ -45,26 +44,6 @@ struct mkd_error *ctl_open(char **paths, int n, struct mkd_dump **dump);
  * (at least the last one).  Returns the number of queries.
  */
 int ctl_split_queries(int argc, char **argv, char ***dumps, int *ndumps);
-
-/* A streaming JSON writer: objects and arrays nest, commas are ours. */
-struct json {
-	FILE *f;
-	int depth;
-	bool need_comma[32];
-};
-void json_init(struct json *j, FILE *f);
-void json_begin_object(struct json *j, const char *key);
-void json_end_object(struct json *j);
-void json_begin_array(struct json *j, const char *key);
-void json_end_array(struct json *j);
-void json_string(struct json *j, const char *key, const char *value);
-void json_string_len(struct json *j, const char *key, const char *value,
-		     size_t len);
-void json_uint(struct json *j, const char *key, uint64_t value);
-void json_int(struct json *j, const char *key, int64_t value);
-void json_bool(struct json *j, const char *key, bool value);
-void json_null(struct json *j, const char *key);
-void json_finish(struct json *j);
 
 /* How capture and convert write an mkd dump (write-mkd.c). */
 struct ctl_write_opts {

@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "json.h"
 
 void json_init(struct json *j, FILE *f)
 {
