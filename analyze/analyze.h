@@ -153,6 +153,8 @@ int az_interactive(struct az_session *s);
 /* ---- The commands, one file each, in name order ---- */
 
 az_command_fn cmd_help;
+az_command_fn cmd_mod;
+az_command_fn cmd_ps;
 az_command_fn cmd_quit;
 
 #endif /* MKD_ANALYZE_H */

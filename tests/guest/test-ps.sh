@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Tasks, CPUs and modules read from real dumps with no vmlinux (BTF and
+# mkdump-analyze's ps and mod on real dumps with no vmlinux (BTF and
 # kallsyms from the dump) against drgn with the debug vmlinux: the same
 # set of tasks (pid, ppid, comm) and states; one idle task per CPU; the
 # panic task is the one the serial console's "CPU: N PID: P Comm: C"
 # names; the modules are those of the guest's /proc/kallsyms.  Then
 # corrupt task lists (a loop, links into memory the dump lacks) in copies
 # of the panic dump: bounded output, notes naming the addresses, and
-# every task the list still reaches.
+# every task the list still reaches (read with ktasks, which prints the
+# library's walk in list order).
 set -uo pipefail
 . "$(dirname "$0")/../cli/lib.sh"
 GUEST_OUT=${GUEST_OUT:-build/guest}
 KTASKS=${KTASKS:-$BUILD/tests/ktasks}
+AN=${AN:-$BUILD/mkdump-analyze}
 PY=/usr/bin/python3
 dir=$(dirname "$0")
 
@@ -30,9 +32,25 @@ find_oracle() {
 find_oracle
 [ -n "$oracle" ] || echo "WARNING: no drgn or no debug vmlinux: the drgn comparisons are SKIPPED" >&2
 
-# ours CORE OUT: ktasks' lines; notes in OUT.notes.
+# ours CORE OUT: ktasks' lines (in walk order); notes in OUT.notes.
 ours() {
 	"$KTASKS" tasks "$1" > "$2" 2> "$2.notes"
+}
+
+# ps_tsv CORE OUT: `ps --json` as ktasks' lines (python keeps the 64-bit
+# addresses jq 1.6 would round); its notes in OUT.notes.
+ps_tsv() {
+	"$AN" -c 'ps --json' "$1" > "$2.json" 2> "$2.notes" || return 1
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for t in d["tasks"]:
+    cur = t["current_on_cpu"]
+    print("\t".join(str(x) for x in (t["pid"], t["tgid"], t["ppid"], t["cpu"],
+          -1 if cur is None else cur, t["state"], t["comm"],
+          int(t["kernel_thread"]), hex(t["task"]), t["vsz_kib"], t["rss_kib"])))
+for n in d["notes"]:
+    print("note:", n, file=sys.stderr)' "$2.json" > "$2" 2>> "$2.notes"
 }
 
 # drgn_tasks CORE OUT: "pid ppid state comm" from drgn (QEMU cores get
@@ -53,12 +71,12 @@ drgn_tasks() {
 # check_dump NAME CORE ORACLE_CORE NCPUS
 check_dump() {
 	local name=$1 core=$2 ocore=$3 ncpus=$4 n
-	if ! ours "$core" "$T_TMP/k"; then
-		fail "$name: ktasks tasks: $(head -c 300 "$T_TMP/k.notes")"
+	if ! ps_tsv "$core" "$T_TMP/k"; then
+		fail "$name: ps --json: $(head -c 300 "$T_TMP/k.notes")"
 		return
 	fi
 	[ ! -s "$T_TMP/k.notes" ] \
-		&& pass "$name: $(wc -l < "$T_TMP/k") tasks, no notes (BTF + kallsyms only)" \
+		&& pass "$name: ps lists $(wc -l < "$T_TMP/k") tasks, no notes (BTF + kallsyms only)" \
 		|| fail "$name: notes on an intact dump: $(head -n 3 "$T_TMP/k.notes")"
 	n=$(cut -f9 "$T_TMP/k" | sort | uniq -d | wc -l)
 	[ "$n" = 0 ] && pass "$name: every task once" \
@@ -90,6 +108,11 @@ check_dump() {
 	cmp -s "$T_TMP/ks" "$T_TMP/ds" \
 		&& pass "$name: states as drgn's task_state_to_char ($(cut -d' ' -f2 "$T_TMP/ds" | sort | uniq -c | tr -s ' \n' ' '))" \
 		|| fail "$name: states differ: $(diff "$T_TMP/ks" "$T_TMP/ds" | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
+	awk -F'\t' '$1 > 0 { print $1, $10, $11 }' "$T_TMP/k" | sort > "$T_TMP/ks"
+	awk -F'\t' -v kib=4 '{ print $1, $5 * kib, $6 * kib }' "$T_TMP/d" | sort > "$T_TMP/ds"
+	cmp -s "$T_TMP/ks" "$T_TMP/ds" \
+		&& pass "$name: VSZ and RSS (KiB, shmem counted as /proc does) as drgn reads them" \
+		|| fail "$name: VSZ/RSS differ: $(diff "$T_TMP/ks" "$T_TMP/ds" | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
 }
 
 # The panic task: current on the CPU the console's panic header names.
@@ -102,11 +125,20 @@ check_panic_task() {
 		'$5 == c && $1 == p && $7 == n { f = 1 } END { exit !f }' "$T_TMP/k" \
 		&& pass "$name: CPU $cpu's current task is pid $pid '$comm', as the console says" \
 		|| fail "$name: CPU $cpu's current task: $(awk -F'\t' -v c="$cpu" '$5 == c' "$T_TMP/k")"
+	# The text: '>' on the current tasks, kernel threads in brackets.
+	"$AN" -c ps "$core" > "$T_TMP/ps.txt" 2>&1
+	grep -qE "^> +$pid +[0-9]+ +$cpu +[0-9a-f]{16}  RU .* $comm\$" "$T_TMP/ps.txt" &&
+	[ "$(grep -c '^>' "$T_TMP/ps.txt")" = "$(awk -F'\t' '$5 >= 0' "$T_TMP/k" | wc -l)" ] &&
+	[ "$(grep -c ' \[[^]]*\]$' "$T_TMP/ps.txt")" = "$(awk -F'\t' '$8 == 1' "$T_TMP/k" | wc -l)" ] \
+		&& pass "$name: ps text marks the current tasks '>' and kernel threads [..]" \
+		|| fail "$name: ps text: $(head -n 4 "$T_TMP/ps.txt")"
 }
 
 check_modules() {
 	local name=$1 core=$2 syms=$3
-	"$KTASKS" modules "$core" 2> "$T_TMP/m.notes" | cut -f1 | sort > "$T_TMP/m"
+	"$AN" -c 'mod --json' "$core" > "$T_TMP/m.json" 2> "$T_TMP/m.notes"
+	jq -r '.notes[]' "$T_TMP/m.json" >> "$T_TMP/m.notes"
+	jq -r '.modules[].name' "$T_TMP/m.json" | sort > "$T_TMP/m"
 	sed -n 's/.*\[\(.*\)\]$/\1/p' "$syms" | sort -u > "$T_TMP/ms"
 	[ -s "$T_TMP/ms" ] && cmp -s "$T_TMP/m" "$T_TMP/ms" && [ ! -s "$T_TMP/m.notes" ] \
 		&& pass "$name: modules as the guest's /proc/kallsyms ($(tr '\n' ' ' < "$T_TMP/m"))" \
@@ -171,6 +203,10 @@ check_corrupt() {
 		grep -q "$(printf '0x%x' $((bad)))" "$T_TMP/k1.notes" \
 		&& pass "a task list that loops forwards and breaks backwards: $got of $total tasks, notes name both addresses" \
 		|| fail "loop + break: $got of $total tasks (wanted $((total - 4))): $(head -n 4 "$T_TMP/k1.notes")"
+	"$AN" -c ps "$T_TMP/c1" > "$T_TMP/ps1.txt" 2>&1 &&
+	grep -q "^note: task list: the link at .* loops back to $(printf '0x%x' $((j + off)))" "$T_TMP/ps1.txt" \
+		&& pass "ps on it ends with notes naming the addresses" \
+		|| fail "ps on the corrupt list: $(tail -n 3 "$T_TMP/ps1.txt")"
 	rm -f "$T_TMP/c1"
 	# 2: process 10 links into missing memory: the backward walk
 	# reaches every task past it.
