@@ -113,46 +113,56 @@ static void list_deinit(struct list *list)
 }
 
 /*
- * Follow the link at node + dir to a node whose own link can be read; a
- * backward walk ends where it meets the forward one.
+ * The link at node + dir, or a note saying why not; from (0 for the
+ * list's head) is the link that led to node.
  */
-static enum list_end list_step(struct walk *w, struct list *list,
-			       uint64_t node, unsigned dir, uint64_t *next)
+static bool read_link(struct walk *w, const struct list *list, uint64_t node,
+		      unsigned dir, uint64_t from, uint64_t *value)
 {
-	struct mkd_addr_set *set = dir == LIST_NEXT ? &list->fwd : &list->back;
 	struct mkd_error *err;
 	uint8_t raw[8];
-	bool added;
 
 	err = mkd_read_virt(w->dump, node + dir, raw, 8, NULL);
+	if (err && from)
+		err = mkd_error_wrap(err, "%s: the link at 0x%llx leads to 0x%llx",
+				     list->what, (unsigned long long)from,
+				     (unsigned long long)node);
+	else if (err)
+		err = mkd_error_wrap(err, "%s: link at 0x%llx", list->what,
+				     (unsigned long long)(node + dir));
 	if (err) {
-		walk_note(w, mkd_error_wrap(err, "%s: link at 0x%llx",
-			  list->what, (unsigned long long)(node + dir)));
-		return LIST_BROKEN;
+		walk_note(w, err);
+		return false;
 	}
-	*next = mkd_le64(raw);
-	if (*next == list->head ||
-	    (dir == LIST_PREV && mkd_addr_set_has(&list->fwd, *next)))
-		return LIST_DONE;
-	err = mkd_addr_set_add(set, *next, &added);
+	*value = mkd_le64(raw);
+	return true;
+}
+
+/* A node met before ends the walk (a loop), as does NULL. */
+static enum list_end check_new(struct walk *w, struct list *list,
+			       struct mkd_addr_set *set, uint64_t from,
+			       uint64_t node)
+{
+	struct mkd_error *err;
+	bool added;
+
+	err = mkd_addr_set_add(set, node, &added);
 	if (err) {
 		w->fatal = err;
 		return LIST_STOPPED;
 	}
-	if (!added || !*next) {
-		walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, *next,
-			  "%s: the link at 0x%llx loops back to 0x%llx",
-			  list->what, (unsigned long long)(node + dir),
-			  (unsigned long long)*next));
-		return LIST_LOOP;
-	}
-	err = mkd_read_virt(w->dump, *next + dir, raw, 8, NULL);
-	if (err) {
-		walk_note(w, mkd_error_wrap(err,
-			  "%s: the link at 0x%llx leads to 0x%llx",
-			  list->what, (unsigned long long)(node + dir),
-			  (unsigned long long)*next));
+	if (!node) {
+		walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, from,
+			  "%s: the link at 0x%llx is NULL", list->what,
+			  (unsigned long long)from));
 		return LIST_BROKEN;
+	}
+	if (!added) {
+		walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, node,
+			  "%s: the link at 0x%llx loops back to 0x%llx",
+			  list->what, (unsigned long long)from,
+			  (unsigned long long)node));
+		return LIST_LOOP;
 	}
 	if (set->count > w->max) {
 		walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, list->head,
@@ -160,6 +170,30 @@ static enum list_end list_step(struct walk *w, struct list *list,
 			  (unsigned long long)w->max));
 		return LIST_BROKEN;
 	}
+	return LIST_MORE;
+}
+
+/*
+ * Follow the link at node + dir to a node whose own link can be read; a
+ * backward walk ends where it meets the forward one.
+ */
+static enum list_end list_step(struct walk *w, struct list *list,
+			       uint64_t node, unsigned dir, uint64_t *next)
+{
+	struct mkd_addr_set *set = dir == LIST_NEXT ? &list->fwd : &list->back;
+	enum list_end end;
+	uint64_t link;
+
+	if (!read_link(w, list, node, dir, 0, next))
+		return LIST_BROKEN;
+	if (*next == list->head ||
+	    (dir == LIST_PREV && mkd_addr_set_has(&list->fwd, *next)))
+		return LIST_DONE;
+	end = check_new(w, list, set, node + dir, *next);
+	if (end != LIST_MORE)
+		return end;
+	if (!read_link(w, list, *next, dir, node + dir, &link))
+		return LIST_BROKEN;
 	return LIST_MORE;
 }
 

@@ -132,6 +132,12 @@ check_panic_task() {
 	[ "$(grep -c ' \[[^]]*\]$' "$T_TMP/ps.txt")" = "$(awk -F'\t' '$8 == 1' "$T_TMP/k" | wc -l)" ] \
 		&& pass "$name: ps text marks the current tasks '>' and kernel threads [..]" \
 		|| fail "$name: ps text: $(head -n 4 "$T_TMP/ps.txt")"
+	# Lookups by pid and by address give the walk's line.
+	"$KTASKS" pid "$core" "$pid" > "$T_TMP/one" 2>&1 &&
+	"$KTASKS" addr "$core" "$(cut -f9 "$T_TMP/one")" > "$T_TMP/two" 2>&1 &&
+	grep -qxF "$(cat "$T_TMP/one")" <(cut -f1-9 "$T_TMP/k") && cmp -s "$T_TMP/one" "$T_TMP/two" \
+		&& pass "$name: the task found by pid $pid and by its address is the walk's" \
+		|| fail "$name: lookups: $(cat "$T_TMP/one" "$T_TMP/two")"
 }
 
 check_modules() {

@@ -269,6 +269,21 @@ START_TEST(walk_ends_when_both_directions_break)
 }
 END_TEST
 
+START_TEST(walk_notes_a_null_link)
+{
+	struct kimage k;
+	struct seen s;
+
+	world_build(&k);
+	kimage_write_u64(&k, VA(2), 0);		/* kthreadd's next */
+	walk(&k, 0, &s);
+	ck_assert_str_eq(pids(&s), "0 1 2 200 100 101 102");
+	ck_assert_int_eq(s.notes, 1);
+	ck_assert_msg(strstr(s.note, "the link at 0xffff888000202000 is NULL"),
+		      "%s", s.note);
+}
+END_TEST
+
 START_TEST(walk_reports_a_looping_thread_once)
 {
 	struct kimage k;
@@ -363,6 +378,7 @@ static Suite *tasks_suite(void)
 	tcase_add_test(tc, walk_goes_backwards_past_a_forward_loop);
 	tcase_add_test(tc, walk_notes_a_task_in_a_page_left_out);
 	tcase_add_test(tc, walk_ends_when_both_directions_break);
+	tcase_add_test(tc, walk_notes_a_null_link);
 	tcase_add_test(tc, walk_reports_a_looping_thread_once);
 	tcase_add_test(tc, walk_stops_at_the_cap);
 	tcase_add_test(tc, walk_marks_an_unreadable_mm);
