@@ -43,7 +43,7 @@ export GUEST_OUT
 HAVE_SNAPPY := $(shell printf '\#include <snappy-c.h>\n' | \
 	$(CC) -E - >/dev/null 2>&1 && echo yes)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-LIB_LIBS := -lz -llzo2 -lzstd -lxxhash -pthread $(if $(HAVE_SNAPPY),-lsnappy)
+LIB_LIBS := -ldw -lelf -lz -llzo2 -lzstd -lxxhash -pthread $(if $(HAVE_SNAPPY),-lsnappy)
 
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARNINGS) $(SAN_FLAGS) -pthread \
 	-D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilibmkdump -Icommon

@@ -131,11 +131,15 @@ bool az_parse_u64(const char *s, uint64_t *value);
  */
 int az_parse_address(struct az_ctx *ctx, const char *word, uint64_t *addr);
 
+/* "297.2 MB": bytes as crash writes sizes. */
+void az_format_size(uint64_t bytes, char *buf, size_t len);
+
 /* ---- The session (session.c, interactive.c) ---- */
 
 struct az_session_options {
 	const char *const *paths;	/* the dump files, one dump set */
 	size_t npaths;
+	const char *vmlinux;		/* --vmlinux, or NULL */
 	bool json;			/* --json for every command */
 };
 
@@ -143,6 +147,8 @@ struct az_session_options {
 struct mkd_dump *az_session_dump(struct az_session *s);
 /* The dump file names, as given. */
 const char *const *az_session_paths(struct az_session *s, size_t *n);
+/* The --vmlinux file loaded, or NULL. */
+const char *az_session_vmlinux(struct az_session *s);
 /* Ask the session to end after this command (quit). */
 void az_session_quit(struct az_session *s);
 /* Run one line: "cmd args; cmd args | shell".  Returns the worst code. */
@@ -153,8 +159,14 @@ int az_interactive(struct az_session *s);
 /* ---- The commands, one file each, in name order ---- */
 
 az_command_fn cmd_help;
+az_command_fn cmd_kmem;
+az_command_fn cmd_log;
 az_command_fn cmd_mod;
 az_command_fn cmd_ps;
 az_command_fn cmd_quit;
+az_command_fn cmd_rd;
+az_command_fn cmd_struct;
+az_command_fn cmd_sym;
+az_command_fn cmd_sys;
 
 #endif /* MKD_ANALYZE_H */

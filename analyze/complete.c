@@ -51,9 +51,20 @@ void az_names_symbols(struct mkd_dump *dump, struct az_names *names)
 	sort_unique(names);
 }
 
+/* Struct and union tags: what "struct NAME ADDR" takes. */
+static int add_type(const struct mkd_type *type, void *arg)
+{
+	enum mkd_type_kind k = mkd_type_kind(type);
+	const char *name = mkd_type_name(type);
+
+	if ((k != MKD_TYPE_STRUCT && k != MKD_TYPE_UNION) || !name || !*name)
+		return 0;
+	return add_name(arg, name);
+}
+
 void az_names_types(struct mkd_dump *dump, struct az_names *names)
 {
-	/* Filled once the library can list its types. */
+	mkd_error_destroy(mkd_type_iterate(dump, add_type, names));
 	sort_unique(names);
 }
 

@@ -111,10 +111,11 @@ static int open_dump(const struct args *a, struct mkd_dump **dump)
 		if (err)
 			return fail(err);
 	}
-	if (a->vmlinux)
-		fprintf(stderr, "%s: --vmlinux '%s': not supported yet; "
-			"symbols and types come from the dump alone\n",
-			progname, a->vmlinux);
+	if (a->vmlinux) {
+		err = mkd_dump_load_vmlinux(*dump, a->vmlinux);
+		if (err)
+			return fail(err);
+	}
 	return EXIT_OK;
 }
 
@@ -140,8 +141,11 @@ static int run_scripts(struct az_session *s, const struct args *a)
 {
 	int i, rc = EXIT_OK;
 
-	if (!a->nscripts && isatty(STDIN_FILENO))
+	if (!a->nscripts && isatty(STDIN_FILENO)) {
+		/* As crash does: the summary first, then the prompt. */
+		az_session_run_line(s, "sys");
 		return az_interactive(s);
+	}
 	if (!a->nscripts)
 		rc = run_file(s, "-");
 	for (i = 0; i < a->nscripts && !az_session_done(s); i++) {
@@ -174,6 +178,7 @@ int main(int argc, char **argv)
 	so.paths = (const char *const *)a.dumps;
 	so.npaths = (size_t)a.ndumps;
 	so.json = a.json;
+	so.vmlinux = a.vmlinux;
 	s = az_session_create(dump, &so);
 	if (!s) {
 		fprintf(stderr, "%s: out of memory\n", progname);

@@ -99,36 +99,12 @@ bool az_parse_u64(const char *s, uint64_t *value)
 	return cli_parse_u64(s, value);
 }
 
-/* "name+off" or "name": the symbol's address plus the offset. */
-static int parse_symbol(struct az_ctx *ctx, const char *word, uint64_t *addr)
-{
-	char name[512];
-	const char *plus = strchr(word, '+');
-	size_t len = plus ? (size_t)(plus - word) : strlen(word);
-	struct mkd_symbol sym;
-	struct mkd_error *err;
-	uint64_t off = 0;
-
-	if (!len || len >= sizeof(name))
-		return az_usage_error(ctx, "'%s' is not an address", word);
-	if (plus && !az_parse_u64(plus + 1, &off))
-		return az_usage_error(ctx, "bad offset in '%s'", word);
-	memcpy(name, word, len);
-	name[len] = '\0';
-	err = mkd_symbol_lookup_name(ctx->dump, name, &sym);
-	if (err)
-		return az_fail(ctx, err);
-	*addr = sym.address + off;
-	return EXIT_OK;
-}
-
-/*
- * Addresses are hexadecimal as crash users type them, "ffffffff81000000",
- * with or without 0x; a word that is not hex is a symbol.
- */
-int az_parse_address(struct az_ctx *ctx, const char *word, uint64_t *addr)
+/* A symbol's address, or a hex number with or without 0x. */
+static int parse_base(struct az_ctx *ctx, const char *word, uint64_t *addr)
 {
 	size_t len = strlen(word);
+	struct mkd_symbol sym;
+	struct mkd_error *err;
 	char buf[24];
 
 	if (len && len <= 16 &&
@@ -141,5 +117,33 @@ int az_parse_address(struct az_ctx *ctx, const char *word, uint64_t *addr)
 			return EXIT_OK;
 		return az_usage_error(ctx, "'%s' is not an address", word);
 	}
-	return parse_symbol(ctx, word, addr);
+	err = mkd_symbol_lookup_name(ctx->dump, word, &sym);
+	if (err)
+		return az_fail(ctx, err);
+	*addr = sym.address;
+	return EXIT_OK;
+}
+
+/*
+ * Addresses are hexadecimal as crash users type them, "ffffffff81000000",
+ * with or without 0x, or a symbol; either may be followed by +OFFSET or
+ * -OFFSET (decimal, or hex with 0x).
+ */
+int az_parse_address(struct az_ctx *ctx, const char *word, uint64_t *addr)
+{
+	size_t len = strcspn(word + (*word != '\0'), "+-") + (*word != '\0');
+	uint64_t off = 0;
+	char base[512];
+	int rc;
+
+	if (!len || len >= sizeof(base))
+		return az_usage_error(ctx, "'%s' is not an address", word);
+	if (word[len] && !az_parse_u64(word + len + 1, &off))
+		return az_usage_error(ctx, "bad offset in '%s'", word);
+	memcpy(base, word, len);
+	base[len] = '\0';
+	rc = parse_base(ctx, base, addr);
+	if (!rc)
+		*addr = word[len] == '-' ? *addr - off : *addr + off;
+	return rc;
 }

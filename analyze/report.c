@@ -21,8 +21,11 @@ int az_fail(struct az_ctx *ctx, struct mkd_error *err)
 {
 	int code = cli_exit_code(err);
 
-	/* A bad argument from a command is a failure, not a bad command line. */
-	if (code == EXIT_USAGE)
+	/*
+	 * A command's bad argument is a failure, not a bad command line;
+	 * "not a dump" is for opening one.  Damaged and incomplete stand.
+	 */
+	if (code == EXIT_USAGE || code == EXIT_NOT_DUMP)
 		code = EXIT_FAILURE_;
 	fflush(ctx->out);
 	fprintf(stderr, "%s: %s\n", ctx->cmd ? ctx->cmd : "mkdump-analyze",

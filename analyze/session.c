@@ -38,6 +38,11 @@ const char *const *az_session_paths(struct az_session *s, size_t *n)
 	return s->opts.paths;
 }
 
+const char *az_session_vmlinux(struct az_session *s)
+{
+	return s->opts.vmlinux;
+}
+
 void az_session_quit(struct az_session *s)
 {
 	s->quit = true;

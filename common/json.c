@@ -166,6 +166,12 @@ void json_null(struct json *j, const char *key)
 	fputs("null", j->f);
 }
 
+void json_number(struct json *j, const char *key, const char *text)
+{
+	member(j, key);
+	fputs(text, j->f);
+}
+
 void json_finish(struct json *j)
 {
 	fputc('\n', j->f);

@@ -32,6 +32,8 @@ void json_uint(struct json *j, const char *key, uint64_t value);
 void json_int(struct json *j, const char *key, int64_t value);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
+/* A number already written as JSON text ("0.30"); the caller checks it. */
+void json_number(struct json *j, const char *key, const char *text);
 /* End the document with a newline. */
 void json_finish(struct json *j);
 

@@ -346,6 +346,11 @@ static struct mkd_error *fill_enum(struct filler *f, const struct record *r,
 		values[i].value = (int64_t)v;
 		values[i].parent = t;
 		err = name_at(f, mkd_le32(p), &values[i].name);
+		/* Every enumerator has a name: lookups and printing need it. */
+		if (!err && !values[i].name)
+			err = mkd_error_create(MKD_ERR_CORRUPT,
+					       "type %zu: enumerator %u has no name",
+					       f->id, i);
 	}
 	f->nvalues += n;
 	return err;

@@ -185,6 +185,7 @@ struct mkd_dump {
 	struct mkd_symbols *symbols;	/* symbols.c */
 	struct mkd_types *types;	/* types.c */
 	struct mkd_percpu *percpu;	/* percpu.c */
+	struct mkd_vmlinux *vmlinux;	/* vmlinux.c */
 };
 
 /* Helpers for formats' open(). */
@@ -205,6 +206,9 @@ struct mkd_error *mkd_dump_set_panic_string(struct mkd_dump *dump,
 void mkd_symbols_destroy(struct mkd_symbols *symbols);
 void mkd_types_destroy(struct mkd_types *types);
 void mkd_percpu_destroy(struct mkd_percpu *pc);
+void mkd_vmlinux_destroy(struct mkd_vmlinux *vmlinux);
+/* The DWARF type source of a loaded vmlinux, or NULL. */
+struct mkd_dwarf *mkd_vmlinux_dwarf(const struct mkd_dump *dump);
 
 /* Core steps run after the format's open() (notes.c). */
 struct mkd_error *mkd_notes_parse(struct mkd_dump *dump);

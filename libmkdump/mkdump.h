@@ -388,6 +388,88 @@ struct mkd_error *mkd_log_iterate(struct mkd_dump *dump, mkd_log_fn *fn,
 				  void *arg, uint64_t *skipped);
 
 /* ------------------------------------------------------------------ */
+/* Kernel state at the crash: what uname, uptime and /proc would say
+ *
+ * Read through the kernel's own symbols and types (kallsyms and BTF from
+ * the dump; see the symbol and type sections below), so these need a
+ * kernel that exports them (Linux 5.x and later with BTF).  Each call
+ * reads the dump again; on failure the output is not meaningful.
+ */
+
+#define MKD_UTS_LEN 64
+
+/* The kernel's utsname (init_uts_ns), NUL-terminated strings. */
+struct mkd_uts {
+	uint32_t size;		/* set by the caller to sizeof */
+	char sysname[MKD_UTS_LEN + 1];
+	char nodename[MKD_UTS_LEN + 1];
+	char release[MKD_UTS_LEN + 1];
+	char version[MKD_UTS_LEN + 1];
+	char machine[MKD_UTS_LEN + 1];
+	char domainname[MKD_UTS_LEN + 1];
+	uint64_t reserved[4];
+};
+struct mkd_error *mkd_kernel_uts(struct mkd_dump *dump, struct mkd_uts *uts);
+
+/*
+ * The kernel's clocks as its timekeeper last updated them (every tick,
+ * so within a tick of the crash), in nanoseconds.
+ */
+struct mkd_kernel_clock {
+	uint32_t size;		/* set by the caller to sizeof */
+	uint32_t reserved0;
+	int64_t realtime_ns;	/* CLOCK_REALTIME: since the epoch */
+	int64_t monotonic_ns;	/* CLOCK_MONOTONIC: since boot, not suspend */
+	int64_t boottime_ns;	/* CLOCK_BOOTTIME: uptime, with suspend */
+	int64_t boot_realtime_ns; /* realtime - boottime: when it booted */
+	uint64_t reserved[4];
+};
+struct mkd_error *mkd_kernel_clock(struct mkd_dump *dump,
+				   struct mkd_kernel_clock *clock);
+
+/* Load averages, fixed point with 11 fraction bits (avenrun[]). */
+#define MKD_LOADAVG_SHIFT 11
+struct mkd_error *mkd_kernel_loadavg(struct mkd_dump *dump,
+				     uint64_t avenrun[3]);
+
+enum mkd_cpu_mask {
+	MKD_CPUS_POSSIBLE,
+	MKD_CPUS_PRESENT,
+	MKD_CPUS_ONLINE,
+	MKD_CPUS_ACTIVE,
+};
+/* Number of CPUs in one of the kernel's CPU masks. */
+struct mkd_error *mkd_kernel_cpu_count(struct mkd_dump *dump,
+				       enum mkd_cpu_mask which,
+				       uint32_t *count);
+
+/* Memory usage as /proc/meminfo derives it; all counts in pages. */
+struct mkd_meminfo {
+	uint32_t size;		/* set by the caller to sizeof */
+	uint32_t page_size;	/* bytes */
+	uint64_t present;	/* RAM pages in the kernel's zones */
+	uint64_t total;		/* MemTotal: _totalram_pages */
+	uint64_t free;		/* MemFree */
+	uint64_t buffers;	/* Buffers: block device page cache */
+	uint64_t cached;	/* Cached: page cache - swap cache - buffers */
+	uint64_t swap_cached;	/* SwapCached */
+	uint64_t shmem;		/* Shmem */
+	uint64_t slab_reclaimable;	/* SReclaimable */
+	uint64_t slab_unreclaimable;	/* SUnreclaim */
+	uint64_t swap_total;	/* SwapTotal */
+	uint64_t swap_free;	/* SwapFree */
+	uint64_t committed;	/* Committed_AS */
+	uint64_t commit_limit;	/* CommitLimit */
+	uint64_t huge_total;	/* default huge page size: all, in pages */
+	uint64_t huge_free;	/* ... free, in pages */
+	uint64_t huge_page_pages; /* pages per default huge page; 0 none */
+	uint64_t huge_all;	/* pages in huge pages of every size */
+	uint64_t reserved[8];
+};
+struct mkd_error *mkd_kernel_meminfo(struct mkd_dump *dump,
+				     struct mkd_meminfo *mi);
+
+/* ------------------------------------------------------------------ */
 /* Kernel symbols
  *
  * One symbol table per dump, fed by ordered sources: first the kernel's
@@ -406,6 +488,7 @@ enum mkd_symbol_source {
 	MKD_SYMBOL_KALLSYMS = 1,	/* the kernel's table in the dump */
 	MKD_SYMBOL_SYSTEM_MAP,		/* a System.map file */
 	MKD_SYMBOL_MODULES,		/* loaded modules' tables in the dump */
+	MKD_SYMBOL_VMLINUX,		/* a vmlinux's ELF symbol table */
 };
 
 /* The size was not recorded: it runs to the next symbol's address. */
@@ -430,6 +513,21 @@ struct mkd_symbol {
  */
 struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
 					   const char *path);
+/*
+ * Load the kernel's vmlinux (an ELF file, with or without debuginfo):
+ * its ELF symbol table becomes a symbol source (ranked like a System.map
+ * loaded at that point, moved by the KASLR offset, with recorded sizes),
+ * and its DWARF, if it has any, becomes the type source: every type
+ * lookup (mkd_type_find, mkd_enum_value...) then asks DWARF instead of
+ * the dump's BTF.  A vmlinux that is not the dump's kernel is refused
+ * (MKD_ERR_INVALID, "not this kernel's: ..."): its build ID must equal
+ * VMCOREINFO's BUILD-ID, or, when either lacks one, the release in its
+ * linux_banner must equal the dump's; its _stext must land on the
+ * dump's.  At most one vmlinux per dump; the file stays open (mapped)
+ * until the dump is destroyed.  Types found before keep their values.
+ */
+struct mkd_error *mkd_dump_load_vmlinux(struct mkd_dump *dump,
+					const char *path);
 /*
  * Use or ignore one source (all are used by default); ignoring kallsyms
  * lets a System.map answer alone.  Ignoring a source drops what it gave;
@@ -460,7 +558,9 @@ struct mkd_error *mkd_symbol_count(struct mkd_dump *dump, size_t *count);
 /* Kernel types
  *
  * A C type model built on first use from the kernel's BTF, read from the
- * dump between __start_BTF and __stop_BTF (no debuginfo package needed).
+ * dump between __start_BTF and __stop_BTF (no debuginfo package needed),
+ * or, once mkd_dump_load_vmlinux() has loaded a vmlinux with DWARF, from
+ * that DWARF alone (converted as lookups need it).
  * Types are opaque and live as long as the dump; every accessor is
  * infallible.  Typedef and qualifier chains are checked when the model is
  * built, so walking them always ends.
@@ -564,6 +664,13 @@ struct mkd_error *mkd_enum_value(struct mkd_dump *dump, const char *name,
 				 int64_t *value, const struct mkd_type **type);
 /* Number of types in the model (after building it). */
 struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
+/*
+ * Call fn for every type of the model but void, in the model's order
+ * (named and anonymous, declarations too); a non-zero return stops.
+ */
+typedef int mkd_type_fn(const struct mkd_type *type, void *arg);
+struct mkd_error *mkd_type_iterate(struct mkd_dump *dump, mkd_type_fn *fn,
+				   void *arg);
 
 /* ------------------------------------------------------------------ */
 /* CPUs, tasks and modules of the dumped kernel

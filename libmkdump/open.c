@@ -243,5 +243,6 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	mkd_symbols_destroy(dump->symbols);
 	mkd_types_destroy(dump->types);
 	mkd_percpu_destroy(dump->percpu);
+	mkd_vmlinux_destroy(dump->vmlinux);
 	free(dump);
 }

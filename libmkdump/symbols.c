@@ -34,8 +34,9 @@ struct own_source {
 struct mkd_symbols {
 	struct mkd_symtab tab;
 	struct own_source kallsyms, modules;
-	bool system_map_off;
-	uint8_t next_rank;		/* for the next System.map */
+	bool system_map_off, vmlinux_off;
+	uint8_t vmlinux_rank;		/* 0: no vmlinux loaded */
+	uint8_t next_rank;		/* for the next symbol file */
 };
 
 static void own_source_reset(struct own_source *src)
@@ -263,36 +264,46 @@ static uint64_t kernel_offset(const struct mkd_dump *dump)
 }
 
 /*
- * The offset to add to the map's image addresses: KERNELOFFSET, checked
- * on _stext when both sides have it.  A map already at the dump's
- * addresses (a copy of /proc/kallsyms) needs none.
+ * The offset to add to a symbol file's image addresses: KERNELOFFSET,
+ * checked on _stext when both sides have it.  A file already at the
+ * dump's addresses (a copy of /proc/kallsyms) needs none.
  */
-static struct mkd_error *map_offset(const struct mkd_dump *dump,
-				    const char *text, size_t len,
-				    uint64_t *offset)
+struct mkd_error *mkd_symbols_image_offset(const struct mkd_dump *dump,
+					   bool has_stext, uint64_t in_file,
+					   uint64_t *offset)
 {
-	uint64_t in_map, in_dump;
 	struct mkd_error *err;
+	uint64_t in_dump;
 
 	*offset = kernel_offset(dump);
-	if (!mkd_system_map_stext(text, len, &in_map))
+	if (!has_stext)
 		return NULL;
 	err = mkd_vmcoreinfo_symbol(dump, "_stext", &in_dump);
 	if (err) {
 		mkd_error_destroy(err);
 		return NULL;
 	}
-	if (in_map + *offset == in_dump)
+	if (in_file + *offset == in_dump)
 		return NULL;
-	if (in_map == in_dump) {
+	if (in_file == in_dump) {
 		*offset = 0;
 		return NULL;
 	}
 	return mkd_error_create(MKD_ERR_INVALID,
 				"not this kernel's: _stext is 0x%llx in it, 0x%llx in the dump (KASLR offset 0x%llx)",
-				(unsigned long long)in_map,
+				(unsigned long long)in_file,
 				(unsigned long long)in_dump,
 				(unsigned long long)*offset);
+}
+
+static struct mkd_error *map_offset(const struct mkd_dump *dump,
+				    const char *text, size_t len,
+				    uint64_t *offset)
+{
+	uint64_t in_map = 0;
+	bool has = mkd_system_map_stext(text, len, &in_map);
+
+	return mkd_symbols_image_offset(dump, has, in_map, offset);
 }
 
 static struct mkd_error *read_text(const char *path, char **text,
@@ -359,6 +370,33 @@ MKD_EXPORT struct mkd_error *mkd_dump_load_system_map(struct mkd_dump *dump,
 	return NULL;
 }
 
+struct mkd_error *mkd_symbols_add_vmlinux(struct mkd_dump *dump,
+					  mkd_symbols_file_fn *fn, void *arg)
+{
+	struct mkd_symbols *s = NULL;
+	struct mkd_error *err;
+
+	err = symbols_get(dump, &s);
+	if (err)
+		return err;
+	if (s->vmlinux_off)
+		return NULL;
+	if (s->vmlinux_rank)
+		return mkd_error_create(MKD_ERR_INVALID,
+					"a vmlinux is loaded already");
+	if (s->next_rank == UINT8_MAX)
+		return mkd_error_create(MKD_ERR_INVALID,
+					"too many symbol files");
+	err = fn(arg, &s->tab, s->next_rank);
+	if (err) {
+		mkd_symtab_remove_rank(&s->tab, s->next_rank);
+		return err;
+	}
+	s->vmlinux_rank = s->next_rank++;
+	sources_changed(dump, s);
+	return NULL;
+}
+
 static void own_source_enable(struct mkd_symbols *s, struct own_source *src,
 			      uint8_t rank, bool enable)
 {
@@ -391,7 +429,15 @@ MKD_EXPORT struct mkd_error *mkd_symbol_source_enable(struct mkd_dump *dump,
 		s->system_map_off = !enable;
 		for (rank = RANK_FIRST_MAP; !enable && rank < s->next_rank;
 		     rank++)
-			mkd_symtab_remove_rank(&s->tab, (uint8_t)rank);
+			if (rank != s->vmlinux_rank)
+				mkd_symtab_remove_rank(&s->tab, (uint8_t)rank);
+		break;
+	case MKD_SYMBOL_VMLINUX:
+		s->vmlinux_off = !enable;
+		if (!enable && s->vmlinux_rank) {
+			mkd_symtab_remove_rank(&s->tab, s->vmlinux_rank);
+			s->vmlinux_rank = 0;
+		}
 		break;
 	default:
 		return mkd_error_create(MKD_ERR_INVALID,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * symbols.h - the symbol model: one table that every symbol source feeds
- * (the kernel's kallsyms read from the dump, System.map files; later ELF
- * or DWARF symbol tables, module symbols).
+ * (the kernel's kallsyms read from the dump, module symbols, System.map
+ * files, a vmlinux's ELF symbol table).
  *
  * Sources add entries with a rank (their place in the order sources are
  * asked: lower answers first).  mkd_symtab_finish() sorts the entries by
@@ -130,6 +130,22 @@ bool mkd_system_map_stext(const char *text, size_t len, uint64_t *addr);
  */
 struct mkd_error *mkd_module_symbols_load(struct mkd_dump *dump,
 					  struct mkd_symtab *tab, uint8_t rank);
+
+/*
+ * The offset that moves a symbol file's kernel image addresses to the
+ * dump's: KERNELOFFSET, refused (MKD_ERR_INVALID, "not this kernel's")
+ * when the file's _stext (if has_stext) does not land on the dump's.
+ */
+struct mkd_error *mkd_symbols_image_offset(const struct mkd_dump *dump,
+					   bool has_stext, uint64_t in_file,
+					   uint64_t *offset);
+
+/* Add a vmlinux's ELF symbols: fn adds them to tab with rank. */
+typedef struct mkd_error *mkd_symbols_file_fn(void *arg,
+					      struct mkd_symtab *tab,
+					      uint8_t rank);
+struct mkd_error *mkd_symbols_add_vmlinux(struct mkd_dump *dump,
+					  mkd_symbols_file_fn *fn, void *arg);
 
 /* The dump's symbol table, built from its sources on first use. */
 struct mkd_error *mkd_symbols_ready(struct mkd_dump *dump,

@@ -2,14 +2,16 @@
 /*
  * type-find.c - finding things in the dump's type model: types by their
  * C name, members by path ("se.sum_exec_runtime", "comm[0]") and
- * enumerators by name.  The model is built from the dump's BTF on first
- * use; a failure is kept and reported again rather than retried.
+ * enumerators by name.  Names are asked of one source: the DWARF of a
+ * loaded vmlinux if there is one, else the dump's BTF, built on first
+ * use (a failure is kept and reported again rather than retried).
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "internal.h"
+#include "dwarf-types.h"
 #include "types.h"
 
 #define MAX_ANON_DEPTH 32	/* anonymous structs inside each other */
@@ -95,22 +97,48 @@ static bool canonical_int(const char *name, char *out, size_t size)
 	return true;
 }
 
-static const struct mkd_type *find_plain(const struct mkd_types *m,
-					 const char *name)
+/* The source names are asked of: DWARF, else the BTF model. */
+struct names {
+	struct mkd_dwarf *dwarf;
+	const struct mkd_types *btf;
+	struct mkd_error *err;		/* the first failure of DWARF */
+};
+
+static struct mkd_error *names_get(struct mkd_dump *dump, struct names *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->dwarf = mkd_vmlinux_dwarf(dump);
+	if (n->dwarf)
+		return NULL;
+	return mkd_types_ready(dump, &n->btf);
+}
+
+static const struct mkd_type *lookup(struct names *n, enum mkd_type_ns ns,
+				     const char *name, int kind)
+{
+	const struct mkd_type *t = NULL;
+
+	if (!n->dwarf)
+		return mkd_types_lookup(n->btf, ns, name, kind);
+	if (!n->err)
+		n->err = mkd_dwarf_lookup(n->dwarf, ns, name, kind, &t);
+	return n->err ? NULL : t;
+}
+
+static const struct mkd_type *find_plain(struct names *n, const char *name)
 {
 	const struct mkd_type *t;
 	char canon[64];
 
-	t = mkd_types_lookup(m, MKD_TYPE_NS_ORDINARY, name, -1);
+	t = lookup(n, MKD_TYPE_NS_ORDINARY, name, -1);
 	if (!t && canonical_int(name, canon, sizeof(canon)))
-		t = mkd_types_lookup(m, MKD_TYPE_NS_ORDINARY, canon, -1);
+		t = lookup(n, MKD_TYPE_NS_ORDINARY, canon, -1);
 	if (!t)
-		t = mkd_types_lookup(m, MKD_TYPE_NS_TAG, name, -1);
+		t = lookup(n, MKD_TYPE_NS_TAG, name, -1);
 	return t;
 }
 
-static const struct mkd_type *find_named(const struct mkd_types *m,
-					 const char *name)
+static const struct mkd_type *find_named(struct names *n, const char *name)
 {
 	static const struct {
 		const char *word;
@@ -128,39 +156,40 @@ static const struct mkd_type *find_named(const struct mkd_types *m,
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		rest = skip_prefix(name, tags[i].word);
 		if (rest)
-			return mkd_types_lookup(m, MKD_TYPE_NS_TAG, rest,
-						tags[i].kind);
+			return lookup(n, MKD_TYPE_NS_TAG, rest, tags[i].kind);
 	}
-	return find_plain(m, name);
+	return find_plain(n, name);
 }
 
 MKD_EXPORT struct mkd_error *mkd_type_find(struct mkd_dump *dump,
 					   const char *name,
 					   const struct mkd_type **type)
 {
-	const struct mkd_types *m = NULL;
 	struct mkd_error *err;
+	struct names n;
 
-	err = mkd_types_ready(dump, &m);
+	err = names_get(dump, &n);
 	if (err)
 		return err;
-	*type = find_named(m, name);
+	*type = find_named(&n, name);
+	if (n.err)
+		return mkd_error_wrap(n.err, "'%s'", name);
 	if (!*type)
-		return mkd_error_create(MKD_ERR_NOT_FOUND, "no type '%s'",
-					name);
+		return mkd_error_create(MKD_ERR_NOT_FOUND, "no type '%s'%s",
+					name, n.dwarf ? " in DWARF" : "");
 	return NULL;
 }
 
 MKD_EXPORT struct mkd_error *mkd_type_count(struct mkd_dump *dump,
 					    size_t *count)
 {
-	const struct mkd_types *m = NULL;
 	struct mkd_error *err;
+	struct names n;
 
-	err = mkd_types_ready(dump, &m);
+	err = names_get(dump, &n);
 	if (err)
 		return err;
-	*count = m->ntypes;
+	*count = n.dwarf ? mkd_dwarf_named_count(n.dwarf) : n.btf->ntypes;
 	return NULL;
 }
 
@@ -168,14 +197,20 @@ MKD_EXPORT struct mkd_error *mkd_enum_value(struct mkd_dump *dump,
 					    const char *name, int64_t *value,
 					    const struct mkd_type **type)
 {
-	const struct mkd_type_value *v;
-	const struct mkd_types *m = NULL;
+	const struct mkd_type_value *v = NULL;
 	struct mkd_error *err;
+	struct names n;
 
-	err = mkd_types_ready(dump, &m);
+	err = names_get(dump, &n);
 	if (err)
 		return err;
-	v = mkd_types_enumerator(m, name);
+	if (n.dwarf) {
+		err = mkd_dwarf_enumerator(n.dwarf, name, &v);
+		if (err)
+			return err;
+	} else {
+		v = mkd_types_enumerator(n.btf, name);
+	}
 	if (!v)
 		return mkd_error_create(MKD_ERR_NOT_FOUND,
 					"no enumerator '%s'", name);

@@ -3,6 +3,7 @@
  * types.c - the type model (see types.h): building, checking, name
  * indexes, and the public accessors of struct mkd_type.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -54,9 +55,14 @@ static bool is_alias(uint8_t kind)
 	       kind == MKD_TYPE_TAG;
 }
 
-static size_t type_id(const struct mkd_types *m, const struct mkd_type *t)
+/* For messages: "type 12" in an array model, else "type 'name'". */
+static void type_id(const struct mkd_types *m, const struct mkd_type *t,
+		    char *buf, size_t len)
 {
-	return (size_t)(t - m->types);
+	if (m)
+		snprintf(buf, len, "type %zu", (size_t)(t - m->types));
+	else
+		snprintf(buf, len, "type '%s'", t->name ? t->name : "(anonymous)");
 }
 
 static struct mkd_error *resolve(struct mkd_types *m, struct mkd_type *t,
@@ -84,14 +90,15 @@ static struct mkd_error *resolve(struct mkd_types *m, struct mkd_type *t,
 {
 	struct mkd_error *err;
 	uint64_t size;
+	char id[96];
 
 	if (t->flags & MKD_TYPEF_RESOLVED)
 		return NULL;
+	type_id(m, t, id, sizeof(id));
 	if (t->flags & MKD_TYPEF_VISITING || depth > MKD_TYPE_MAX_CHAIN)
 		return mkd_error_create(MKD_ERR_CORRUPT,
-					"type %zu: its %s chain loops or is too long",
-					type_id(m, t),
-					mkd_type_kind_name(t->kind));
+					"%s: its %s chain loops or is too long",
+					id, mkd_type_kind_name(t->kind));
 	if (is_alias(t->kind) || t->kind == MKD_TYPE_ARRAY) {
 		t->flags |= MKD_TYPEF_VISITING;
 		err = resolve_target(m, t, depth, &size);
@@ -101,12 +108,16 @@ static struct mkd_error *resolve(struct mkd_types *m, struct mkd_type *t,
 		if (t->kind == MKD_TYPE_ARRAY &&
 		    mkd_mul_overflows(size, t->length, &size))
 			return mkd_error_create(MKD_ERR_CORRUPT,
-						"type %zu: array size overflows",
-						type_id(m, t));
+						"%s: array size overflows", id);
 		t->size = size;
 	}
 	t->flags |= MKD_TYPEF_RESOLVED;
 	return NULL;
+}
+
+struct mkd_error *mkd_type_resolve(struct mkd_type *t)
+{
+	return resolve(NULL, t, 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * types.h - the type model: C types as one array that a type source (BTF
- * now, DWARF later) fills, then mkd_types_finish() checks and indexes.
+ * types.h - the type model: C types as one array that a type source (BTF)
+ * fills, then mkd_types_finish() checks and indexes.  The DWARF source
+ * (dwarf.h) makes the same struct mkd_type values a few at a time and
+ * checks each with mkd_type_resolve().
  *
  * A source sizes the model with mkd_types_create(), fills types[1..n]
  * (types[0] is void), the member and enumerator arrays, and points
@@ -83,6 +85,11 @@ struct mkd_types {
 struct mkd_error *mkd_types_create(size_t ntypes, size_t nfields,
 				   size_t nvalues, struct mkd_types **ret);
 struct mkd_error *mkd_types_finish(struct mkd_types *types);
+/*
+ * What finish() does for one type of a model that is not one array (the
+ * DWARF source): check its chain and size it.
+ */
+struct mkd_error *mkd_type_resolve(struct mkd_type *t);
 
 /* Name spaces, as in C: typedefs and base types, and tags. */
 enum mkd_type_ns {

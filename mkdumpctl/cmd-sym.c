@@ -13,7 +13,7 @@ static const char sym_help[] =
 "\n"
 "Look up kernel symbols in the dump's own kallsyms table and its loaded\n"
 "modules' tables (no vmlinux or System.map needed), and in System.map\n"
-"files if given.  A QUERY that starts with 0x is an address: the symbol\n"
+"files and a vmlinux if given.  A QUERY that starts with 0x is an address: the symbol\n"
 "that contains it is printed as NAME+OFFSET/SIZE.  Any other QUERY is a\n"
 "name (MODULE:NAME for one module's): its address, type letter and size\n"
 "are printed.  The dump is made of the trailing arguments that are\n"
@@ -21,6 +21,8 @@ static const char sym_help[] =
 "\n"
 "  -l, --list             print every symbol, as /proc/kallsyms does\n"
 "  -m, --system-map FILE  also use FILE (moved by the KASLR offset)\n"
+"  -V, --vmlinux FILE     also use the ELF symbols of the kernel's vmlinux\n"
+"                         (refused if it is not the dump's kernel)\n"
 "  -K, --no-kallsyms      do not read the dump's kallsyms table\n"
 "  -M, --no-modules       do not read the loaded modules' symbols\n"
 "  -j, --json             JSON: an array, one object per query or symbol\n"
@@ -28,6 +30,7 @@ static const char sym_help[] =
 
 struct sym_opts {
 	bool json, list, no_kallsyms, no_modules;
+	const char *vmlinux;
 	char **maps;
 	int nmaps;
 };
@@ -36,7 +39,8 @@ static const char *source_name(uint8_t source)
 {
 	return source == MKD_SYMBOL_KALLSYMS ? "kallsyms"
 	       : source == MKD_SYMBOL_MODULES ? "modules"
-	       : source == MKD_SYMBOL_SYSTEM_MAP ? "system-map" : "unknown";
+	       : source == MKD_SYMBOL_SYSTEM_MAP ? "system-map"
+	       : source == MKD_SYMBOL_VMLINUX ? "vmlinux" : "unknown";
 }
 
 static void json_symbol(struct json *j, const struct mkd_symbol *sym)
@@ -139,6 +143,8 @@ static struct mkd_error *set_sources(struct mkd_dump *dump,
 	if (!err && o->no_modules)
 		err = mkd_symbol_source_enable(dump, MKD_SYMBOL_MODULES,
 					       false);
+	if (!err && o->vmlinux)
+		err = mkd_dump_load_vmlinux(dump, o->vmlinux);
 	for (i = 0; !err && i < o->nmaps; i++)
 		err = mkd_dump_load_system_map(dump, o->maps[i]);
 	return err;
@@ -185,6 +191,7 @@ static int parse_options(int argc, char **argv, struct sym_opts *o,
 	static const struct option opts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "system-map", required_argument, NULL, 'm' },
+		{ "vmlinux", required_argument, NULL, 'V' },
 		{ "no-kallsyms", no_argument, NULL, 'K' },
 		{ "no-modules", no_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
@@ -194,13 +201,14 @@ static int parse_options(int argc, char **argv, struct sym_opts *o,
 	int c;
 
 	*over = true;
-	while ((c = getopt_long(argc, argv, "+lm:KMjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+lm:V:KMjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->list = true; break;
 		case 'K': o->no_kallsyms = true; break;
 		case 'M': o->no_modules = true; break;
 		case 'j': o->json = true; break;
 		case 'm': o->maps[o->nmaps++] = optarg; break;
+		case 'V': o->vmlinux = optarg; break;
 		case 'h': fputs(sym_help, stdout); return EXIT_OK;
 		default: return ctl_usage_error("sym", "bad option");
 		}

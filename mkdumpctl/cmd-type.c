@@ -8,11 +8,11 @@
 #include "ctl.h"
 
 static const char type_help[] =
-"usage: mkdumpctl type [--json] TYPE[.MEMBER...]... [--] DUMP...\n"
-"       mkdumpctl type [--json] --enum NAME... [--] DUMP...\n"
+"usage: mkdumpctl type [OPTIONS] TYPE[.MEMBER...]... [--] DUMP...\n"
+"       mkdumpctl type [OPTIONS] --enum NAME... [--] DUMP...\n"
 "\n"
 "Describe kernel types from the BTF in the dump (no debuginfo package\n"
-"needed): size and members with their offsets and sizes, as pahole\n"
+"needed), or from the DWARF of the kernel's vmlinux if given: size and members with their offsets and sizes, as pahole\n"
 "prints them.  TYPE is a C type name: \"struct task_struct\",\n"
 "\"task_struct\", \"pid_t\", \"enum pid_type\".  A member path after it\n"
 "describes that member and where it lies: \"task_struct.se.vruntime\",\n"
@@ -20,9 +20,11 @@ static const char type_help[] =
 "found directly).  The dump is made of the trailing arguments that are\n"
 "files; put -- before it when a query could be taken for a file.\n"
 "\n"
-"  -e, --enum   the queries are enumerators: print their values\n"
-"  -j, --json   JSON: an array, one object per query\n"
-"  -h, --help   this text\n";
+"  -e, --enum          the queries are enumerators: print their values\n"
+"  -V, --vmlinux FILE  types from FILE's DWARF instead of the dump's BTF\n"
+"                      (refused if it is not the dump's kernel)\n"
+"  -j, --json          JSON: an array, one object per query\n"
+"  -h, --help          this text\n";
 
 #define NAME_BUF 512
 #define MAX_INLINE 8	/* anonymous members shown inside each other */
@@ -293,19 +295,22 @@ int cmd_type(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "enum", no_argument, NULL, 'e' },
+		{ "vmlinux", required_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	bool json_out = false, enums = false;
+	const char *vmlinux = NULL;
 	struct mkd_error *err;
 	struct mkd_dump *dump;
 	int c, nq, ndumps, rc;
 	char **dumps;
 
-	while ((c = getopt_long(argc, argv, "+ejh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+eV:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': enums = true; break;
+		case 'V': vmlinux = optarg; break;
 		case 'j': json_out = true; break;
 		case 'h': fputs(type_help, stdout); return EXIT_OK;
 		default: return ctl_usage_error("type", "bad option");
@@ -315,6 +320,11 @@ int cmd_type(int argc, char **argv)
 	if (nq < 1 || ndumps < 1)
 		return ctl_usage_error("type", "need TYPE and DUMP");
 	err = ctl_open(dumps, ndumps, &dump);
+	if (!err && vmlinux) {
+		err = mkd_dump_load_vmlinux(dump, vmlinux);
+		if (err)
+			mkd_dump_destroy(dump);
+	}
 	if (err)
 		return ctl_fail(err);
 	rc = run(dump, argv + optind, nq, json_out, enums);

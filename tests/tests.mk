@@ -29,10 +29,15 @@ check-extra: check-guest
 # compares two dumps of the same memory page by page; kdumpfile-cmp
 # compares libmkdump with libkdumpfile (built only where it is installed).
 CMP_DUMPS := $(BUILD)/tests/cmp-dumps
+TYPES_CMP := $(BUILD)/tests/types-cmp
 KDUMPFILE_CMP := $(BUILD)/tests/kdumpfile-cmp
 KDUMPFILE_LIBS := $(shell pkg-config --libs libkdumpfile 2>/dev/null)
 
 $(CMP_DUMPS): $(BUILD)/obj/tests/oracle/cmp-dumps.o $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
+
+$(TYPES_CMP): $(BUILD)/obj/tests/oracle/types-cmp.o $(STLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STLIB) $(LIB_LIBS)
 
@@ -48,7 +53,7 @@ check-formats: all $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 
 # Real Debian kernels under QEMU: dumps are made once (kept in GUEST_OUT
 # while their inputs do not change), then every test reads them.
-check-guest: $(KTASKS) $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
+check-guest: $(KTASKS) $(CMP_DUMPS) $(TYPES_CMP) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 	@$(MAKE) --no-print-directory guest-dumps
 	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/run.sh
 

@@ -39,8 +39,71 @@ expect_rc 0 "-f SCRIPT" "$AN" -f "$T_TMP/script" "$D"
 expect_rc 2 "commands from stdin" sh -c "printf 'nosuch\n' | '$AN' '$D'"
 expect_rc 2 "no dump" "$AN" -c help
 expect_rc 3 "not a dump" "$AN" -c help "$T_TMP/script"
-expect_rc 0 "--vmlinux is accepted" "$AN" --vmlinux /nonexistent -c help "$D"
-grep -q "not supported yet" "$T_TMP/err" && pass "and said to be unsupported" ||
-	fail "and said to be unsupported"
+expect_rc 1 "--vmlinux that does not exist" "$AN" --vmlinux /nonexistent \
+	-c help "$D"
+grep -q "/nonexistent" "$T_TMP/err" && pass "and says which file" ||
+	fail "--vmlinux that does not exist: and says which file"
+
+# Commands on a dump with no kernel symbols or types: clear errors, no
+# crash, and the session goes on.
+gen mkd "$T_TMP/filtered.mkd" <<'SPEC'
+vmcoreinfo OSRELEASE=6.1.0-cli
+ram 0 100000
+filter 3000 5000 user
+filter 8000 9000 free
+SPEC
+F=$T_TMP/filtered.mkd
+expect_rc 0 "sys without kernel data" "$AN" -c sys "$D"
+grep -q 'RELEASE: 6.1.0-cli' "$T_TMP/out" &&
+	grep -q 'NODENAME: <unknown: ' "$T_TMP/out" &&
+	pass "sys: the release from vmcoreinfo, the rest says why" ||
+	fail "sys: the release from vmcoreinfo, the rest says why"
+expect_rc 0 "sys --json without kernel data" "$AN" -c 'sys --json' "$D"
+jq -e '.utsname == null and (.errors.utsname | length > 0)' "$T_TMP/out" \
+	>/dev/null && pass "sys --json: null and the reason" ||
+	fail "sys --json: null and the reason"
+for c in 'log' 'log -T' 'sym panic' 'rd panic' 'struct task_struct 0' \
+	 'kmem -i' 'rd 0xffffffff81000000'; do
+	expect_rc 1 "$c fails cleanly without kernel data" \
+		"$AN" -c "$c; help quit" "$F"
+	grep -q '^usage: quit' "$T_TMP/out" ||
+		fail "$c: the session did not go on"
+done
+for c in 'rd' 'rd -p' 'rd -p 0x1000 0' 'rd -p 0x1000 zz' 'rd -p -128 0' \
+	 'struct' 'struct task_struct' 'sym' 'kmem' 'kmem -i x' 'log x' \
+	 'sys x' 'rd -p 0xffffffffffffffff 2'; do
+	expect_rc 2 "usage error: $c" "$AN" -c "$c" "$F"
+done
+
+# rd -p: the same bytes mkdumpctl reads, in each width, and notes for the
+# pages left out.
+"$CTL" read --phys 0x1ff0 32 "$F" | od -An -v -tx8 | tr -s ' \n' '  ' \
+	> "$T_TMP/want"
+expect_rc 0 "rd -p" "$AN" -c 'rd -p 0x1ff0 4' "$F"
+[ " $(awk '{ print $2, $3 }' "$T_TMP/out" | tr -s ' \n' '  ')" = \
+  "$(cat "$T_TMP/want")" ] &&
+	pass "rd -p shows what mkdumpctl read reads" ||
+	fail "rd -p shows what mkdumpctl read reads: $(cat "$T_TMP/out")"
+for w in 8 16 32; do
+	expect_rc 0 "rd -p -$w" "$AN" -c "rd -p -$w 0x1ff0 $((16 * 8 / w))" "$F"
+	[ "$(wc -l < "$T_TMP/out")" = 1 ] || fail "rd -p -$w: one line"
+done
+expect_rc 0 "rd over filtered pages" "$AN" -c 'rd -p 0x2ff0 0x500' "$F"
+grep -q '^ *3000:  <page filtered out: user>$' "$T_TMP/out" &&
+	pass "a filtered page is a note, with the reason" ||
+	fail "a filtered page is a note, with the reason"
+[ "$(grep -c '<page' "$T_TMP/out")" = 1 ] && grep -q '^ *5000: ' "$T_TMP/out" &&
+	pass "one note for the run of filtered pages, then the data" ||
+	fail "one note for the run of filtered pages, then the data"
+expect_rc 0 "rd --json over filtered pages" \
+	"$AN" -c 'rd --json -p 0x2ff0 4' "$F"
+jq -e '.lines[1].note == "<page filtered out: user>" and
+       (.lines[0].values | length == 2)' "$T_TMP/out" >/dev/null &&
+	pass "rd --json: the note in place of values" ||
+	fail "rd --json: the note in place of values"
+expect_rc 1 "rd past the dump" "$AN" -c 'rd -p 0x200000' "$F"
+grep -q '<page not in dump>' "$T_TMP/out" && pass "and says so" ||
+	fail "rd past the dump says so"
+expect_rc 0 "rd -a" "$AN" -c 'rd -p -a 0x1000 8' "$F"
 
 finish analyze

@@ -16,6 +16,16 @@ add_hex() {
 	printf '0x%x%08x' $((0x${hi:-0} + (lo >> 32))) $((lo & 0xffffffff))
 }
 
+# Is every line of file $1 in file $2, in order?  Prints the first that
+# is not.
+in_order() {
+	awk 'BEGIN { n = 0; i = 0 }
+	     NR == FNR { want[n++] = $0; next }
+	     i < n && $0 == want[i] { i++ }
+	     END { if (i < n) { print "first missing: " want[i]; exit 1 } }' \
+		"$1" "$2"
+}
+
 # One vmcoreinfo value of the dump (files "$@"), by its key $1.
 vmcoreinfo() {
 	local key=$1

@@ -27,16 +27,6 @@ strip_prefix() {
 	sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' "$1"
 }
 
-# Is every line of file $1 in file $2, in order?  Prints the first that
-# is not.
-in_order() {
-	awk 'BEGIN { n = 0; i = 0 }
-	     NR == FNR { want[n++] = $0; next }
-	     i < n && $0 == want[i] { i++ }
-	     END { if (i < n) { print "first missing: " want[i]; exit 1 } }' \
-		"$1" "$2"
-}
-
 check_kmsg() {
 	if grep -qxF -- "$KMSG_LINE" "$tmp/text"; then
 		pass "$name: kmsg: '$KMSG_LINE' is in the log"

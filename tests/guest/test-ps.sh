@@ -175,6 +175,20 @@ for d in l4:qemu.elf l5:qemu-kdump-zlib.flat; do
 	check_modules "${d%%:*}/$f" "$sub/$f" "$sub/kallsyms.txt"
 done
 
+# With the debug vmlinux given (types from DWARF, not BTF): the same ps.
+for f in panic/vmcore l5/qemu-kdump-zlib.flat; do
+	[ -e "$GUEST_OUT/$f" ] || continue
+	if [ -z "$oracle" ]; then
+		skip "$f: ps with --vmlinux: no debug vmlinux (see WARNING above)"
+		continue
+	fi
+	"$AN" -c 'ps; mod' "$GUEST_OUT/$f" > "$T_TMP/btf.txt" 2>&1
+	"$AN" --vmlinux "$oracle" -c 'ps; mod' "$GUEST_OUT/$f" > "$T_TMP/dwarf.txt" 2>&1
+	[ -s "$T_TMP/btf.txt" ] && cmp -s "$T_TMP/btf.txt" "$T_TMP/dwarf.txt" \
+		&& pass "$f: ps and mod with --vmlinux (DWARF) print the same $(wc -l < "$T_TMP/dwarf.txt") lines" \
+		|| fail "$f: ps with --vmlinux differs: $(diff "$T_TMP/btf.txt" "$T_TMP/dwarf.txt" | head -n 4 | tr '\n' ' ')"
+done
+
 # ------------------------------------------------------------------
 # Corrupt task lists in copies of the panic dump.
 
