@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Copy an ELF core and overwrite 64-bit words at kernel virtual addresses.
 
-Usage: mutate-core.py CORE OUT INFO_JSON VADDR=VALUE...
+Usage: mutate-core.py CORE OUT INFO_JSON [phys:]ADDR=VALUE...
 
 INFO_JSON is `mkdumpctl info --json CORE` (its vm.page_offset and
 vm.phys_base translate the direct map and the kernel image; nothing else
-is supported).  Each word is written in every PT_LOAD that holds its
+is supported; other addresses are given translated, as phys:PADDR).
+Each word is written in every PT_LOAD that holds its
 physical address, so the copy stays consistent.  Numbers are hex with 0x.
 """
 import json
@@ -35,8 +36,9 @@ def main():
         f.seek(eh[5])
         loads = [PHDR.unpack(f.read(PHDR.size)) for _ in range(eh[10])]
         for edit in sys.argv[4:]:
-            vaddr, value = (int(x, 16) for x in edit.split("="))
-            paddr, hits = phys_of(vaddr, vm), 0
+            phys = edit.startswith("phys:")
+            vaddr, value = (int(x, 16) for x in edit[5 * phys:].split("="))
+            paddr, hits = vaddr if phys else phys_of(vaddr, vm), 0
             for p in loads:
                 if p[0] == PT_LOAD and p[4] <= paddr and paddr + 8 <= p[4] + p[5]:
                     f.seek(p[2] + paddr - p[4])

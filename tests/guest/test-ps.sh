@@ -229,13 +229,27 @@ check_corrupt() {
 		|| fail "ps on the corrupt list: $(tail -n 3 "$T_TMP/ps1.txt")"
 	rm -f "$T_TMP/c1"
 	# 2: process 10 links into missing memory: the backward walk
-	# reaches every task past it.
-	mutate "$T_TMP/c2" "$(printf '%x=%x' $((j + off)) $((bad)))" || { fail "mutate-core 2"; return; }
+	# reaches every task past it.  And the third module links back to
+	# the first: mod lists three and says where the list loops.
+	local moff m1 m3
+	moff=$("$CTL" type --json module.list "$panic/vmcore" | jq '.[0].offset')
+	"$AN" -c 'mod --json' "$panic/vmcore" > "$T_TMP/mods.json"
+	read -r m1 m3 < <("$PY" -c 'import json, sys
+m = json.load(open(sys.argv[1]))["modules"]
+print(hex(m[0]["module"]), hex(m[2]["module"]))' "$T_TMP/mods.json")
+	mutate "$T_TMP/c2" "$(printf '%x=%x' $((j + off)) $((bad)))" \
+		"phys:$("$KTASKS" vtop "$panic/vmcore" "$(printf '0x%x' $((m3 + moff)))")=$(printf '%x' $((m1 + moff)))" ||
+		{ fail "mutate-core 2"; return; }
 	ours "$T_TMP/c2" "$T_TMP/k2"
 	got=$(awk -F'\t' '$1 > 0' "$T_TMP/k2" | wc -l)
 	[ "$got" = "$total" ] && grep -q "$(printf '0x%x' $((bad)))" "$T_TMP/k2.notes" \
 		&& pass "a task list link into memory the dump lacks: all $total tasks, a note names it" \
 		|| fail "broken link: $got of $total tasks: $(head -n 4 "$T_TMP/k2.notes")"
+	"$AN" -c mod "$T_TMP/c2" > "$T_TMP/mod2.txt" 2>&1
+	[ "$(grep -c '^ffff' "$T_TMP/mod2.txt")" = 3 ] &&
+	grep -q "^note: modules list: the link at $(printf '0x%x' $((m3 + moff))) loops back" "$T_TMP/mod2.txt" \
+		&& pass "a modules list that loops: mod lists 3 modules and notes the loop" \
+		|| fail "looping modules list: $(cat "$T_TMP/mod2.txt")"
 	rm -f "$T_TMP/c2"
 }
 if [ -e "$panic/vmcore" ]; then

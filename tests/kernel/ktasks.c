@@ -8,6 +8,7 @@
  *   ktasks cpus DUMP      nr_cpu_ids possible online, then cpu current idle
  *   ktasks pid DUMP PID   the task with that pid, as a tasks line
  *   ktasks addr DUMP ADDR the task_struct at ADDR, as a tasks line
+ *   ktasks vtop DUMP ADDR the physical address of a virtual one
  *
  * Notes (what the walks could not read) go to stderr prefixed "note: ".
  */
@@ -68,7 +69,14 @@ static struct mkd_error *print_one(struct mkd_dump *dump, const char *how,
 {
 	struct mkd_error *err;
 	struct mkd_task task;
+	uint64_t paddr;
 
+	if (!strcmp(how, "vtop")) {
+		err = mkd_vtop(dump, strtoull(key, NULL, 0), &paddr);
+		if (!err)
+			printf("0x%" PRIx64 "\n", paddr);
+		return err;
+	}
 	if (!strcmp(how, "pid"))
 		err = mkd_task_from_pid(dump, (int32_t)strtol(key, NULL, 0),
 					&task);
@@ -87,7 +95,7 @@ int main(int argc, char **argv)
 
 	if (argc != 3 && argc != 4) {
 		fprintf(stderr, "usage: ktasks tasks|modules|cpus DUMP\n"
-			"       ktasks pid|addr DUMP KEY\n");
+			"       ktasks pid|addr|vtop DUMP KEY\n");
 		return 2;
 	}
 	err = mkd_dump_open(argv[2], NULL, &dump);
