@@ -112,10 +112,12 @@ static struct mkd_error *find_mm(struct mkd_dump *dump,
 	int64_t swap = 2;
 	struct mkd_error *err;
 	uint64_t size, n, second;
+	bool known;
 
 	err = mkd_member(dump, m, "total_vm", &l->mm_total_vm, NULL);
-	if (!err)
-		err = mkd_member(dump, m, "rss_stat.count", &l->mm_rss, &size);
+	if (err)
+		return err;
+	err = mkd_member(dump, m, "rss_stat.count", &l->mm_rss, &size);
 	if (!err)
 		err = mkd_member(dump, m, "rss_stat.count[1]", &second, NULL);
 	if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
@@ -133,9 +135,11 @@ static struct mkd_error *find_mm(struct mkd_dump *dump,
 	n = l->mm_rss_stride ? size / l->mm_rss_stride : 0;
 	if (!n || n > MAX_MM_COUNTERS)
 		n = 4;	/* NR_MM_COUNTERS */
-	if (mkd_enum_value(dump, "MM_SWAPENTS", &swap, NULL) == NULL &&
-	    (swap < 0 || swap >= (int64_t)n))
-		swap = 2;
+	err = mkd_enum_value(dump, "MM_SWAPENTS", &swap, NULL);
+	known = !err;
+	mkd_error_destroy(err);
+	if (!known || swap < 0 || swap >= (int64_t)n)
+		swap = 2;	/* the 6.1 value */
 	l->mm_rss_mask = ((1u << n) - 1) & ~(1u << swap);
 	return NULL;
 }
