@@ -120,6 +120,12 @@ int az_getopt(struct az_getopt *g);
 /* What a command returns for a negative az_getopt() result. */
 int az_getopt_exit(int c);
 
+/*
+ * True once the user pressed Ctrl-C during this command (interactive
+ * sessions only): long loops stop early; the frame says so.
+ */
+bool az_interrupted(void);
+
 /* ---- Values ---- */
 
 /* A number (0x.., decimal, K/M/G suffix); false if it is not one. */
@@ -153,6 +159,8 @@ const char *az_session_vmlinux(struct az_session *s);
 void az_session_quit(struct az_session *s);
 /* Run one line: "cmd args; cmd args | shell".  Returns the worst code. */
 int az_session_run_line(struct az_session *s, const char *line);
+/* Ctrl-C stops the running command instead of the session. */
+void az_session_catch_interrupts(void);
 /* Read the user's lines with readline until quit or end of input. */
 int az_interactive(struct az_session *s);
 

@@ -105,7 +105,7 @@ static int print_record(const struct mkd_log_record *rec, void *arg)
 		print_json(lo, rec);
 	else
 		print_text(lo, rec);
-	return 0;
+	return az_interrupted();
 }
 
 static int parse(struct az_ctx *ctx, int argc, char **argv,

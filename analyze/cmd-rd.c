@@ -131,7 +131,7 @@ static uint64_t skip_pages(struct rd *r, uint64_t addr, uint64_t end,
 	char other[128];
 	uint8_t byte;
 
-	while (next && next < end) {
+	while (next && next < end && !az_interrupted()) {
 		struct mkd_error *err = rd_read(r, next, &byte, 1, NULL);
 
 		if (!err)
@@ -152,7 +152,7 @@ static uint64_t dump_units(struct rd *r)
 	uint64_t addr = r->addr, end = r->addr + r->count * r->width;
 	uint64_t got = 0;
 
-	while (addr < end) {
+	while (addr < end && !az_interrupted()) {
 		uint8_t buf[LINE_BYTES];
 		size_t len = end - addr < LINE_BYTES ? end - addr : LINE_BYTES;
 		size_t done = 0, whole;
@@ -187,7 +187,7 @@ static struct mkd_error *read_string(struct rd *r, char *buf, size_t *len)
 	struct mkd_error *err = NULL;
 	size_t n = 0;
 
-	while (n < r->count) {
+	while (n < r->count && !az_interrupted()) {
 		uint8_t c;
 
 		err = rd_read(r, r->addr + n, &c, 1, NULL);

@@ -78,6 +78,22 @@ static int parse_spec(struct az_ctx *ctx, struct query *q)
 	return err ? az_fail(ctx, err) : EXIT_OK;
 }
 
+/* Every member path must exist before anything is printed. */
+static int check_paths(struct az_ctx *ctx, const struct query *q)
+{
+	uint64_t off;
+	int i;
+
+	for (i = 0; i < q->npaths; i++) {
+		struct mkd_error *err = mkd_type_path(q->type, q->paths[i],
+						      &off, NULL);
+
+		if (err)
+			return az_fail(ctx, err);
+	}
+	return EXIT_OK;
+}
+
 static int parse(struct az_ctx *ctx, int argc, char **argv, struct query *q)
 {
 	struct az_getopt g;
@@ -92,6 +108,8 @@ static int parse(struct az_ctx *ctx, int argc, char **argv, struct query *q)
 		return az_usage_error(ctx, "TYPE ADDR [COUNT] expected");
 	q->spec = g.operands[0];
 	rc = parse_spec(ctx, q);
+	if (!rc)
+		rc = check_paths(ctx, q);
 	if (!rc)
 		rc = az_parse_address(ctx, g.operands[1], &q->addr);
 	if (rc)
@@ -161,7 +179,8 @@ static struct mkd_error *resolve(const struct query *q, const char *path,
 	return NULL;
 }
 
-static int show_members_text(struct az_value *v, const struct query *q)
+/* The members asked for, as text lines or JSON members. */
+static int show_members(struct az_value *v, const struct query *q)
 {
 	int i, rc = EXIT_OK;
 
@@ -174,30 +193,12 @@ static int show_members_text(struct az_value *v, const struct query *q)
 
 		if (err) {
 			rc = az_fail(v->ctx, err);
-			continue;
-		}
-		az_value_print(v, t, q->paths[i], off, bits, 2);
-	}
-	return rc;
-}
-
-static int show_members_json(struct az_value *v, const struct query *q)
-{
-	int i, rc = EXIT_OK;
-
-	for (i = 0; i < q->npaths; i++) {
-		const struct mkd_type *t;
-		uint64_t off;
-		uint32_t bits;
-		struct mkd_error *err = resolve(q, q->paths[i], &off, &t,
-						&bits);
-
-		if (err) {
-			rc = az_fail(v->ctx, err);
-			json_null(&v->ctx->js, q->paths[i]);
-			continue;
-		}
-		az_value_json(v, t, q->paths[i], off, bits);
+			if (v->ctx->json)
+				json_null(&v->ctx->js, q->paths[i]);
+		} else if (v->ctx->json)
+			az_value_json(v, t, q->paths[i], off, bits);
+		else
+			az_value_print(v, t, q->paths[i], off, bits, 2);
 	}
 	return rc;
 }
@@ -231,26 +232,38 @@ static int show_one(struct az_ctx *ctx, const struct query *q, uint64_t addr,
 	if (rc)
 		return rc;
 	v.hex = q->hex;
+	if (v.nholes && az_value_unread(&v) == v.size) {
+		/* One note for the object rather than one per member. */
+		if (ctx->json) {
+			json_begin_object(&ctx->js, NULL);
+			json_string(&ctx->js, "type", tname);
+			json_uint(&ctx->js, "address", addr);
+			json_string(&ctx->js, "note", v.holes[0].note);
+			json_end_object(&ctx->js);
+		} else
+			fprintf(ctx->out, "%s %" PRIx64 ": %s\n", tname, addr,
+				v.holes[0].note);
+		az_value_release(&v);
+		return az_errorf(ctx, "nothing at 0x%" PRIx64 " can be read",
+				 addr);
+	}
 	if (ctx->json) {
 		json_begin_object(&ctx->js, NULL);
 		json_string(&ctx->js, "type", tname);
 		json_uint(&ctx->js, "address", addr);
 		if (q->npaths) {
 			json_begin_object(&ctx->js, "members");
-			rc = show_members_json(&v, q);
+			rc = show_members(&v, q);
 			json_end_object(&ctx->js);
 		} else
 			az_value_json(&v, q->type, "value", 0, 0);
 		json_end_object(&ctx->js);
 	} else if (q->npaths) {
 		fprintf(ctx->out, "%s %" PRIx64 " {\n", tname, addr);
-		rc = show_members_text(&v, q);
+		rc = show_members(&v, q);
 		fprintf(ctx->out, "}\n");
 	} else
 		show_whole_text(&v, q, tname);
-	if (v.nholes && az_value_unread(&v) == v.size)
-		rc = az_errorf(ctx, "nothing at 0x%" PRIx64 " can be read: %s",
-			       addr, v.holes[0].note);
 	az_value_release(&v);
 	return rc;
 }

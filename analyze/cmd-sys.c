@@ -208,17 +208,10 @@ static const char *why(const struct field *f, char *buf, size_t len)
 	return buf;
 }
 
-static void print_text(struct az_ctx *ctx, const struct sys_info *si)
+static void print_time(struct az_ctx *ctx, const struct sys_info *si)
 {
 	char b[3][32], w[512];
 
-	print_dump(ctx);
-	if (si->cpus_f.ok)
-		LINE(ctx, "CPUS", "%u  [%u present, %u possible]",
-		     si->cpus[MKD_CPUS_ONLINE], si->cpus[MKD_CPUS_PRESENT],
-		     si->cpus[MKD_CPUS_POSSIBLE]);
-	else
-		LINE(ctx, "CPUS", "%s", why(&si->cpus_f, w, sizeof(w)));
 	if (si->crash_source) {
 		format_date(si->crash_sec, b[0], sizeof(b[0]));
 		LINE(ctx, "DATE", "%s", b[0]);
@@ -236,19 +229,40 @@ static void print_text(struct az_ctx *ctx, const struct sys_info *si)
 		LINE(ctx, "LOAD AVERAGE", "%s, %s, %s", b[0], b[1], b[2]);
 	} else
 		LINE(ctx, "LOAD AVERAGE", "%s", why(&si->load_f, w, sizeof(w)));
+}
+
+static void print_uts(struct az_ctx *ctx, const struct sys_info *si)
+{
+	const char *r = mkd_dump_kernel_release(ctx->dump);
+	char w[512];
+
 	if (si->uts_f.ok) {
 		LINE(ctx, "NODENAME", "%s", si->uts.nodename);
 		LINE(ctx, "RELEASE", "%s", si->uts.release);
 		LINE(ctx, "VERSION", "%s", si->uts.version);
 		LINE(ctx, "MACHINE", "%s", si->uts.machine);
-	} else {
-		const char *r = mkd_dump_kernel_release(ctx->dump);
-
-		LINE(ctx, "NODENAME", "%s", why(&si->uts_f, w, sizeof(w)));
-		LINE(ctx, "RELEASE", "%s", r ? r : w);
-		LINE(ctx, "VERSION", "%s", w);
-		LINE(ctx, "MACHINE", "%s", w);
+		return;
 	}
+	/* VMCOREINFO's OSRELEASE still names the kernel. */
+	LINE(ctx, "NODENAME", "%s", why(&si->uts_f, w, sizeof(w)));
+	LINE(ctx, "RELEASE", "%s", r ? r : w);
+	LINE(ctx, "VERSION", "%s", w);
+	LINE(ctx, "MACHINE", "%s", w);
+}
+
+static void print_text(struct az_ctx *ctx, const struct sys_info *si)
+{
+	char b[2][32], w[512];
+
+	print_dump(ctx);
+	if (si->cpus_f.ok)
+		LINE(ctx, "CPUS", "%u  [%u present, %u possible]",
+		     si->cpus[MKD_CPUS_ONLINE], si->cpus[MKD_CPUS_PRESENT],
+		     si->cpus[MKD_CPUS_POSSIBLE]);
+	else
+		LINE(ctx, "CPUS", "%s", why(&si->cpus_f, w, sizeof(w)));
+	print_time(ctx, si);
+	print_uts(ctx, si);
 	if (si->mem_f.ok) {
 		az_format_size(si->mem.total * si->mem.page_size, b[0],
 			       sizeof(b[0]));

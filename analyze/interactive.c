@@ -111,6 +111,7 @@ int az_interactive(struct az_session *s)
 	bool eof = false;
 
 	comp.session = s;
+	az_session_catch_interrupts();
 	rl_readline_name = "mkdump-analyze";
 	rl_attempted_completion_function = complete;
 	stifle_history(HISTORY_LINES);

@@ -143,6 +143,7 @@ static int run_scripts(struct az_session *s, const struct args *a)
 
 	if (!a->nscripts && isatty(STDIN_FILENO)) {
 		/* As crash does: the summary first, then the prompt. */
+		az_session_catch_interrupts();
 		az_session_run_line(s, "sys");
 		return az_interactive(s);
 	}

@@ -4,11 +4,33 @@
  * commands ("cmd args; cmd args | shell"), each run with a fresh context,
  * and the session's exit status (the first failing command's code)
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
 #include "session.h"
+
+/* A signal handler can only leave a mark: the one global of the frame. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = 1;
+}
+
+void az_session_catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+bool az_interrupted(void)
+{
+	return interrupted;
+}
 
 struct az_session *az_session_create(struct mkd_dump *dump,
 				     const struct az_session_options *opts)
@@ -200,10 +222,17 @@ static int run_command(struct az_session *s, struct split *sp)
 	if (sp->pipe && !(ctx.out = open_pipe(&ctx, sp->pipe)))
 		return EXIT_FAILURE_;
 	json_init(&ctx.js, ctx.out);
+	interrupted = 0;
 	rc = c->run(&ctx, sp->argc, sp->argv);
 	fflush(ctx.out);
 	if (sp->pipe)
 		pclose(ctx.out);
+	if (interrupted) {
+		interrupted = 0;
+		fprintf(stderr, "%s: interrupted\n", c->name);
+		if (!rc)
+			rc = EXIT_FAILURE_;
+	}
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "kstate.h"
 #include "symbols.h"
 
 #define MAX_MODULES 65536
@@ -31,26 +32,6 @@ struct layout {
 	int64_t unformed;
 };
 
-static struct mkd_error *member(struct mkd_dump *dump, const char *type,
-				const char *path, uint64_t *offset,
-				uint64_t *size)
-{
-	const struct mkd_type *t;
-	struct mkd_error *err;
-	uint64_t bits;
-
-	err = mkd_type_member_offset(dump, type, path, &bits, &t);
-	if (err)
-		return err;
-	if (bits % 8)
-		return mkd_error_create(MKD_ERR_UNSUPPORTED,
-					"%s.%s is a bitfield", type, path);
-	*offset = bits / 8;
-	if (size)
-		*size = mkd_type_size(t);
-	return NULL;
-}
-
 static struct mkd_error *find_layout(struct mkd_dump *dump, struct layout *l)
 {
 	const char *m = "struct module", *k = "struct mod_kallsyms";
@@ -60,22 +41,22 @@ static struct mkd_error *find_layout(struct mkd_dump *dump, struct layout *l)
 	err = mkd_type_find(dump, m, &t);
 	if (!err) {
 		l->module_size = mkd_type_size(t);
-		err = member(dump, m, "list", &l->list, NULL);
+		err = mkd_ks_member(dump, m, "list", &l->list, NULL);
 	}
 	if (!err)
-		err = member(dump, m, "name", &l->name, &l->name_len);
+		err = mkd_ks_member(dump, m, "name", &l->name, &l->name_len);
 	if (!err)
-		err = member(dump, m, "kallsyms", &l->kallsyms, NULL);
+		err = mkd_ks_member(dump, m, "kallsyms", &l->kallsyms, NULL);
 	if (!err)
-		err = member(dump, m, "state", &l->state, NULL);
+		err = mkd_ks_member(dump, m, "state", &l->state, NULL);
 	if (!err)
-		err = member(dump, k, "symtab", &l->symtab, NULL);
+		err = mkd_ks_member(dump, k, "symtab", &l->symtab, NULL);
 	if (!err)
-		err = member(dump, k, "num_symtab", &l->num_symtab, NULL);
+		err = mkd_ks_member(dump, k, "num_symtab", &l->num_symtab, NULL);
 	if (!err)
-		err = member(dump, k, "strtab", &l->strtab, NULL);
+		err = mkd_ks_member(dump, k, "strtab", &l->strtab, NULL);
 	if (!err)
-		err = member(dump, k, "typetab", &l->typetab, NULL);
+		err = mkd_ks_member(dump, k, "typetab", &l->typetab, NULL);
 	if (!err)
 		err = mkd_enum_value(dump, "MODULE_STATE_UNFORMED",
 				     &l->unformed, NULL);

@@ -138,6 +138,22 @@ check_kmem() {
 		fail "$name: kmem -i: '$got', sys MemTotal '$want'"
 }
 
+# Bad requests on a real dump: notes and errors, exit 1, no crash.
+check_bad() {
+	"$AN" -c 'struct task_struct 0; rd 0xffffffffffff0000 4;
+		  struct task_struct.nosuch init_task; sym 0x10;
+		  struct task_struct 0xffffffffa0000000; sys' "$@" \
+		>"$tmp/bad.out" 2>"$tmp/bad.err"
+	local rc=$?
+	if [ $rc = 1 ] && grep -q '<not mapped>' "$tmp/bad.out" &&
+	   grep -q "nosuch" "$tmp/bad.err" && grep -q 'RELEASE' "$tmp/bad.out" &&
+	   ! grep -qE "$SAN_REPORT" "$tmp/bad.err"; then
+		pass "$name: bad requests: notes, errors, exit 1, the session goes on"
+	else
+		fail "$name: bad requests: exit $rc: $(head -c 300 "$tmp/bad.err")"
+	fi
+}
+
 check_dump() {
 	local dir=$1 name=$2 rc RELEASE='' NCPUS='' RAM='' KMSG_LINE=''
 	shift 2
@@ -153,6 +169,7 @@ check_dump() {
 	check_sym
 	check_struct "$@"
 	check_kmem
+	[ "$name" = panic/vmcore ] && check_bad "$@"
 	case " $(echo $VMLINUX_DUMPS) " in
 	*" $name "*) check_vmlinux "$@" ;;
 	esac
