@@ -170,6 +170,8 @@ az_command_fn cmd_bt;
 az_command_fn cmd_help;
 az_command_fn cmd_kmem;
 az_command_fn cmd_log;
+az_command_fn cmd_mod;
+az_command_fn cmd_ps;
 az_command_fn cmd_quit;
 az_command_fn cmd_rd;
 az_command_fn cmd_struct;

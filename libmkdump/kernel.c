@@ -1,32 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * kernel.c - helpers the kernel object walks share: member offsets from
- * the dump's types, and a set of addresses to notice lists that loop.
+ * kernel.c - a set of addresses, for the kernel object walks to notice
+ * lists that loop.
  */
 #include <stdlib.h>
 
 #include "internal.h"
 #include "kernel.h"
-
-struct mkd_error *mkd_member(struct mkd_dump *dump, const char *type,
-			     const char *path, uint64_t *offset,
-			     uint64_t *size)
-{
-	const struct mkd_type *t;
-	struct mkd_error *err;
-	uint64_t bits;
-
-	err = mkd_type_member_offset(dump, type, path, &bits, &t);
-	if (err)
-		return err;
-	if (bits % 8)
-		return mkd_error_create(MKD_ERR_UNSUPPORTED,
-					"%s.%s is a bitfield", type, path);
-	*offset = bits / 8;
-	if (size)
-		*size = mkd_type_size(t);
-	return NULL;
-}
 
 /* Fibonacci hashing: addresses are aligned, so mix the high bits in. */
 static size_t slot_of(uint64_t addr, size_t size)

@@ -3,8 +3,8 @@
  * kernel.h - kernel objects found through symbols and types: per-CPU
  * data (percpu.c), tasks (task.c, task-walk.c) and modules (module.c).
  *
- * Every layout (member offsets) comes from the dump's types, never from
- * this code, and is found once into a plain struct so the walks can be
+ * Every layout (member offsets) comes from the dump's types (through
+ * mkd_ks_member(), kstate.h), never from this code, and is found once into a plain struct so the walks can be
  * tested on synthetic memory with a layout written by hand.  Every walk
  * over dump data is bounded (a hard cap) and cycle-safe (a set of the
  * addresses seen), and reports what it could not read with the address.
@@ -17,11 +17,6 @@
 #include <stdint.h>
 
 #include "mkdump.h"
-
-/* Byte offset (and size, may be NULL) of type.path, from the types. */
-struct mkd_error *mkd_member(struct mkd_dump *dump, const char *type,
-			     const char *path, uint64_t *offset,
-			     uint64_t *size);
 
 /* ------------------------------------------------------------------ */
 /* A set of addresses (open addressing), for cycle checks */

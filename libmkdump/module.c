@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "kernel.h"
+#include "kstate.h"
 #include "symbols.h"
 
 #define MAX_MODULES 65536
@@ -29,12 +30,13 @@ static struct mkd_error *find_core(struct mkd_dump *dump,
 	const char *m = "struct module";
 	struct mkd_error *err;
 
-	err = mkd_member(dump, m, "core_layout.base", &l->base, NULL);
+	err = mkd_ks_member(dump, m, "core_layout.base", &l->base, NULL);
 	if (!err)
-		err = mkd_member(dump, m, "core_layout.size", &l->size, NULL);
+		err = mkd_ks_member(dump, m, "core_layout.size", &l->size,
+				    NULL);
 	if (!err) {
-		err = mkd_member(dump, m, "core_layout.text_size",
-				 &l->text_size, NULL);
+		err = mkd_ks_member(dump, m, "core_layout.text_size",
+				    &l->text_size, NULL);
 		l->has_text_size = !err;
 		mkd_error_destroy(err);
 		return NULL;
@@ -42,9 +44,9 @@ static struct mkd_error *find_core(struct mkd_dump *dump,
 	if (mkd_error_code(err) != MKD_ERR_NOT_FOUND)
 		return err;
 	mkd_error_destroy(err);
-	err = mkd_member(dump, m, "mem[0].base", &l->base, NULL);
+	err = mkd_ks_member(dump, m, "mem[0].base", &l->base, NULL);
 	if (!err)
-		err = mkd_member(dump, m, "mem[0].size", &l->size, NULL);
+		err = mkd_ks_member(dump, m, "mem[0].size", &l->size, NULL);
 	return err;
 }
 
@@ -55,15 +57,15 @@ static struct mkd_error *find_layout(struct mkd_dump *dump,
 	struct mkd_error *err;
 
 	memset(l, 0, sizeof(*l));
-	err = mkd_member(dump, m, "list", &l->list, NULL);
+	err = mkd_ks_member(dump, m, "list", &l->list, NULL);
 	if (!err)
-		err = mkd_member(dump, m, "name", &l->name, &l->name_len);
+		err = mkd_ks_member(dump, m, "name", &l->name, &l->name_len);
 	if (!err)
-		err = mkd_member(dump, m, "state", &l->state, NULL);
+		err = mkd_ks_member(dump, m, "state", &l->state, NULL);
 	if (!err)
 		err = find_core(dump, l);
 	if (!err) {
-		err = mkd_member(dump, m, "refcnt", &l->refcnt, NULL);
+		err = mkd_ks_member(dump, m, "refcnt", &l->refcnt, NULL);
 		l->has_refcnt = !err;
 		if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
 			mkd_error_destroy(err);

@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "kernel.h"
+#include "kstate.h"
 #include "symbols.h"
 
 #define MAX_CPUS 65536u
@@ -233,7 +234,7 @@ static struct mkd_error *rq_pointer(struct mkd_dump *dump, const char *member,
 	struct mkd_error *err;
 	uint64_t off;
 
-	err = mkd_member(dump, "struct rq", member, &off, NULL);
+	err = mkd_ks_member(dump, "struct rq", member, &off, NULL);
 	if (!err)
 		err = percpu_pointer(dump, "runqueues", off, cpu, task);
 	return err;
@@ -261,8 +262,8 @@ MKD_EXPORT struct mkd_error *mkd_cpu_current_task(struct mkd_dump *dump,
 	err = percpu_pointer(dump, "current_task", 0, cpu, task);
 	if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
 		mkd_error_destroy(err);
-		err = mkd_member(dump, "struct pcpu_hot", "current_task", &off,
-				 NULL);
+		err = mkd_ks_member(dump, "struct pcpu_hot", "current_task",
+				    &off, NULL);
 		if (!err)
 			err = percpu_pointer(dump, "pcpu_hot", off, cpu, task);
 	}

@@ -57,37 +57,38 @@ static void mark_cpus(const struct mkd_task_cpus *cpus, struct mkd_task *task)
 	}
 }
 
-/* Report the task at addr unless it was already. */
-static void emit(struct walk *w, uint64_t addr)
+/* Report the task at addr unless it was already; true if it was now. */
+static bool emit(struct walk *w, uint64_t addr)
 {
 	struct mkd_task task;
 	struct mkd_error *err;
 	bool added;
 
 	if (w->stopped || w->fatal)
-		return;
+		return false;
 	err = mkd_addr_set_add(&w->seen, addr, &added);
 	if (err) {
 		w->fatal = err;
-		return;
+		return false;
 	}
 	if (!added)
-		return;
+		return false;
 	if (w->seen.count > w->max) {
 		w->stopped = true;
 		walk_note(w, mkd_error_create(MKD_ERR_CORRUPT,
 			  "more than %llu tasks: the walk stops there",
 			  (unsigned long long)w->max));
-		return;
+		return false;
 	}
 	err = mkd_task_read(w->dump, w->l, addr, &task, w->note, w->arg);
 	if (err) {
 		walk_note(w, err);
-		return;
+		return false;
 	}
 	mark_cpus(w->cpus, &task);
 	if (w->fn(&task, w->arg))
 		w->stopped = true;
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -98,65 +99,114 @@ typedef void visit_fn(struct walk *w, uint64_t node);
 struct list {
 	const char *what;		/* for notes: "task list" */
 	uint64_t head;
-	struct mkd_addr_set nodes;	/* nodes seen in this list */
+	struct mkd_addr_set fwd;	/* nodes met going forwards */
+	struct mkd_addr_set back;	/* and backwards */
 	visit_fn *visit;
 };
 
 enum list_end { LIST_MORE, LIST_DONE, LIST_LOOP, LIST_BROKEN, LIST_STOPPED };
 
-static enum list_end list_step(struct walk *w, struct list *list,
-			       uint64_t node, unsigned dir, uint64_t *next,
-			       bool quiet)
+static void list_deinit(struct list *list)
+{
+	mkd_addr_set_deinit(&list->fwd);
+	mkd_addr_set_deinit(&list->back);
+}
+
+/*
+ * The link at node + dir, or a note saying why not; from (0 for the
+ * list's head) is the link that led to node.
+ */
+static bool read_link(struct walk *w, const struct list *list, uint64_t node,
+		      unsigned dir, uint64_t from, uint64_t *value)
 {
 	struct mkd_error *err;
 	uint8_t raw[8];
-	bool added;
 
 	err = mkd_read_virt(w->dump, node + dir, raw, 8, NULL);
+	if (err && from)
+		err = mkd_error_wrap(err, "%s: the link at 0x%llx leads to 0x%llx",
+				     list->what, (unsigned long long)from,
+				     (unsigned long long)node);
+	else if (err)
+		err = mkd_error_wrap(err, "%s: link at 0x%llx", list->what,
+				     (unsigned long long)(node + dir));
 	if (err) {
-		if (!quiet)
-			walk_note(w, mkd_error_wrap(err, "%s: link at 0x%llx",
-				  list->what,
-				  (unsigned long long)(node + dir)));
-		else
-			mkd_error_destroy(err);
-		return LIST_BROKEN;
+		walk_note(w, err);
+		return false;
 	}
-	*next = mkd_le64(raw);
-	if (*next == list->head)
-		return LIST_DONE;
-	err = mkd_addr_set_add(&list->nodes, *next, &added);
+	*value = mkd_le64(raw);
+	return true;
+}
+
+/* A node met before ends the walk (a loop), as does NULL. */
+static enum list_end check_new(struct walk *w, struct list *list,
+			       struct mkd_addr_set *set, uint64_t from,
+			       uint64_t node)
+{
+	struct mkd_error *err;
+	bool added;
+
+	err = mkd_addr_set_add(set, node, &added);
 	if (err) {
 		w->fatal = err;
 		return LIST_STOPPED;
 	}
-	if (!added || !*next) {
-		if (!quiet)
-			walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, *next,
-				  "%s: the link at 0x%llx loops back to 0x%llx",
-				  list->what, (unsigned long long)(node + dir),
-				  (unsigned long long)*next));
+	if (!node) {
+		walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, from,
+			  "%s: the link at 0x%llx is NULL", list->what,
+			  (unsigned long long)from));
+		return LIST_BROKEN;
+	}
+	if (!added) {
+		walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, node,
+			  "%s: the link at 0x%llx loops back to 0x%llx",
+			  list->what, (unsigned long long)from,
+			  (unsigned long long)node));
 		return LIST_LOOP;
+	}
+	if (set->count > w->max) {
+		walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, list->head,
+			  "%s: more than %llu entries", list->what,
+			  (unsigned long long)w->max));
+		return LIST_BROKEN;
 	}
 	return LIST_MORE;
 }
 
+/*
+ * Follow the link at node + dir to a node whose own link can be read; a
+ * backward walk ends where it meets the forward one.
+ */
+static enum list_end list_step(struct walk *w, struct list *list,
+			       uint64_t node, unsigned dir, uint64_t *next)
+{
+	struct mkd_addr_set *set = dir == LIST_NEXT ? &list->fwd : &list->back;
+	enum list_end end;
+	uint64_t link;
+
+	if (!read_link(w, list, node, dir, 0, next))
+		return LIST_BROKEN;
+	if (*next == list->head ||
+	    (dir == LIST_PREV && mkd_addr_set_has(&list->fwd, *next)))
+		return LIST_DONE;
+	end = check_new(w, list, set, node + dir, *next);
+	if (end != LIST_MORE)
+		return end;
+	if (!read_link(w, list, *next, dir, node + dir, &link))
+		return LIST_BROKEN;
+	return LIST_MORE;
+}
+
 static enum list_end list_run(struct walk *w, struct list *list,
-			      unsigned dir, bool quiet)
+			      unsigned dir)
 {
 	uint64_t node = list->head, next = 0;
 	enum list_end end;
 
 	for (;;) {
-		end = list_step(w, list, node, dir, &next, quiet);
+		end = list_step(w, list, node, dir, &next);
 		if (end != LIST_MORE)
 			return end;
-		if (list->nodes.count > w->max) {
-			walk_note(w, mkd_error_at(MKD_ERR_CORRUPT, list->head,
-				  "%s: more than %llu entries", list->what,
-				  (unsigned long long)w->max));
-			return LIST_BROKEN;
-		}
 		list->visit(w, next);
 		if (w->stopped || w->fatal)
 			return LIST_STOPPED;
@@ -166,14 +216,14 @@ static enum list_end list_run(struct walk *w, struct list *list,
 
 /*
  * Forwards from head; if that did not come back to head, backwards from
- * head to the break (quietly: meeting the forward part is its end).
+ * head until the walk meets the forward part or breaks too.
  */
 static void list_walk(struct walk *w, struct list *list)
 {
-	if (list_run(w, list, LIST_NEXT, false) == LIST_DONE)
+	if (list_run(w, list, LIST_NEXT) == LIST_DONE)
 		return;
 	if (!w->stopped && !w->fatal)
-		list_run(w, list, LIST_PREV, true);
+		list_run(w, list, LIST_PREV);
 }
 
 /* ------------------------------------------------------------------ */
@@ -210,15 +260,15 @@ static void walk_threads(struct walk *w, uint64_t task)
 		list.visit = visit_thread_group;
 	}
 	list_walk(w, &list);
-	mkd_addr_set_deinit(&list.nodes);
+	list_deinit(&list);
 }
 
 static void visit_process(struct walk *w, uint64_t node)
 {
 	uint64_t task = node - w->l->tasks;
 
-	emit(w, task);
-	if (!(w->flags & MKD_TASK_ITER_LEADERS) && !w->stopped && !w->fatal)
+	if (emit(w, task) && !(w->flags & MKD_TASK_ITER_LEADERS) &&
+	    !w->stopped && !w->fatal)
 		walk_threads(w, task);
 }
 
@@ -248,7 +298,7 @@ struct mkd_error *mkd_task_walk(struct mkd_dump *dump,
 		emit(&w, l->init_task);
 	if (!w.stopped && !w.fatal)
 		list_walk(&w, &list);
-	mkd_addr_set_deinit(&list.nodes);
+	list_deinit(&list);
 	mkd_addr_set_deinit(&w.seen);
 	return w.fatal;
 }

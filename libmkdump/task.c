@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "kernel.h"
+#include "kstate.h"
 #include "symbols.h"
 
 #define PF_KTHREAD 0x00200000u
@@ -51,10 +52,10 @@ static struct mkd_error *find_state(struct mkd_dump *dump,
 	struct mkd_error *err;
 	uint64_t size;
 
-	err = mkd_member(dump, t, "__state", &l->state, &size);
+	err = mkd_ks_member(dump, t, "__state", &l->state, &size);
 	if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
 		mkd_error_destroy(err);
-		err = mkd_member(dump, t, "state", &l->state, &size);
+		err = mkd_ks_member(dump, t, "state", &l->state, &size);
 	}
 	if (!err && size != 4 && size != 8)
 		err = mkd_error_create(MKD_ERR_UNSUPPORTED,
@@ -69,11 +70,11 @@ static struct mkd_error *find_cpu(struct mkd_dump *dump,
 {
 	struct mkd_error *err;
 
-	err = mkd_member(dump, "struct task_struct", "cpu", &l->cpu, NULL);
+	err = mkd_ks_member(dump, "struct task_struct", "cpu", &l->cpu, NULL);
 	if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
 		mkd_error_destroy(err);
-		err = mkd_member(dump, "struct task_struct", "thread_info.cpu",
-				 &l->cpu, NULL);
+		err = mkd_ks_member(dump, "struct task_struct",
+				    "thread_info.cpu", &l->cpu, NULL);
 	}
 	l->has_cpu = !err;
 	if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
@@ -89,17 +90,18 @@ static struct mkd_error *find_threads(struct mkd_dump *dump,
 	const char *t = "struct task_struct";
 	struct mkd_error *err;
 
-	err = mkd_member(dump, t, "signal", &l->signal, NULL);
+	err = mkd_ks_member(dump, t, "signal", &l->signal, NULL);
 	if (!err)
-		err = mkd_member(dump, t, "thread_node", &l->thread_node, NULL);
+		err = mkd_ks_member(dump, t, "thread_node", &l->thread_node,
+				    NULL);
 	if (!err)
-		err = mkd_member(dump, "struct signal_struct", "thread_head",
-				 &l->signal_thread_head, NULL);
+		err = mkd_ks_member(dump, "struct signal_struct", "thread_head",
+				    &l->signal_thread_head, NULL);
 	l->has_thread_head = !err;
 	if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
 		mkd_error_destroy(err);
-		err = mkd_member(dump, t, "thread_group", &l->thread_group,
-				 NULL);
+		err = mkd_ks_member(dump, t, "thread_group", &l->thread_group,
+				    NULL);
 	}
 	return err;
 }
@@ -112,19 +114,22 @@ static struct mkd_error *find_mm(struct mkd_dump *dump,
 	int64_t swap = 2;
 	struct mkd_error *err;
 	uint64_t size, n, second;
+	bool known;
 
-	err = mkd_member(dump, m, "total_vm", &l->mm_total_vm, NULL);
+	err = mkd_ks_member(dump, m, "total_vm", &l->mm_total_vm, NULL);
+	if (err)
+		return err;
+	err = mkd_ks_member(dump, m, "rss_stat.count", &l->mm_rss, &size);
 	if (!err)
-		err = mkd_member(dump, m, "rss_stat.count", &l->mm_rss, &size);
-	if (!err)
-		err = mkd_member(dump, m, "rss_stat.count[1]", &second, NULL);
+		err = mkd_ks_member(dump, m, "rss_stat.count[1]", &second,
+				    NULL);
 	if (err && mkd_error_code(err) == MKD_ERR_NOT_FOUND) {
 		mkd_error_destroy(err);
-		err = mkd_member(dump, m, "rss_stat[0].count", &l->mm_rss,
-				 NULL);
+		err = mkd_ks_member(dump, m, "rss_stat[0].count", &l->mm_rss,
+				    NULL);
 		if (!err)
-			err = mkd_member(dump, m, "rss_stat[1].count", &second,
-					 NULL);
+			err = mkd_ks_member(dump, m, "rss_stat[1].count",
+					    &second, NULL);
 		size = 0;
 	}
 	if (err)
@@ -133,9 +138,11 @@ static struct mkd_error *find_mm(struct mkd_dump *dump,
 	n = l->mm_rss_stride ? size / l->mm_rss_stride : 0;
 	if (!n || n > MAX_MM_COUNTERS)
 		n = 4;	/* NR_MM_COUNTERS */
-	if (mkd_enum_value(dump, "MM_SWAPENTS", &swap, NULL) == NULL &&
-	    (swap < 0 || swap >= (int64_t)n))
-		swap = 2;
+	err = mkd_enum_value(dump, "MM_SWAPENTS", &swap, NULL);
+	known = !err;
+	mkd_error_destroy(err);
+	if (!known || swap < 0 || swap >= (int64_t)n)
+		swap = 2;	/* the 6.1 value */
 	l->mm_rss_mask = ((1u << n) - 1) & ~(1u << swap);
 	return NULL;
 }
@@ -162,12 +169,12 @@ static struct mkd_error *find_basic(struct mkd_dump *dump,
 	size_t i;
 
 	for (i = 0; !err && i < sizeof(members) / sizeof(members[0]); i++)
-		err = mkd_member(dump, "struct task_struct", members[i].path,
-				 (uint64_t *)((char *)l + members[i].field),
-				 NULL);
+		err = mkd_ks_member(dump, "struct task_struct", members[i].path,
+				    (uint64_t *)((char *)l + members[i].field),
+				    NULL);
 	if (!err)
-		err = mkd_member(dump, "struct task_struct", "comm", &l->comm,
-				 &comm_len);
+		err = mkd_ks_member(dump, "struct task_struct", "comm",
+				    &l->comm, &comm_len);
 	if (!err && (comm_len < 1 || comm_len > 64))
 		err = mkd_error_create(MKD_ERR_UNSUPPORTED,
 				       "task comm of %llu bytes",

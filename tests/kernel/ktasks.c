@@ -6,11 +6,15 @@
  *   ktasks tasks DUMP     pid tgid ppid cpu current state comm kthread addr
  *   ktasks modules DUMP   name base size state refcount
  *   ktasks cpus DUMP      nr_cpu_ids possible online, then cpu current idle
+ *   ktasks pid DUMP PID   the task with that pid, as a tasks line
+ *   ktasks addr DUMP ADDR the task_struct at ADDR, as a tasks line
+ *   ktasks vtop DUMP ADDR the physical address of a virtual one
  *
  * Notes (what the walks could not read) go to stderr prefixed "note: ".
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mkdump.h"
@@ -60,17 +64,44 @@ static struct mkd_error *print_cpus(struct mkd_dump *dump)
 	return NULL;
 }
 
+static struct mkd_error *print_one(struct mkd_dump *dump, const char *how,
+				   const char *key)
+{
+	struct mkd_error *err;
+	struct mkd_task task;
+	uint64_t paddr;
+
+	if (!strcmp(how, "vtop")) {
+		err = mkd_vtop(dump, strtoull(key, NULL, 0), &paddr);
+		if (!err)
+			printf("0x%" PRIx64 "\n", paddr);
+		return err;
+	}
+	if (!strcmp(how, "pid"))
+		err = mkd_task_from_pid(dump, (int32_t)strtol(key, NULL, 0),
+					&task);
+	else
+		err = mkd_task_from_address(dump, strtoull(key, NULL, 0),
+					    &task);
+	if (!err)
+		print_task(&task, NULL);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct mkd_dump *dump;
 	struct mkd_error *err;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: ktasks tasks|modules|cpus DUMP\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: ktasks tasks|modules|cpus DUMP\n"
+			"       ktasks pid|addr|vtop DUMP KEY\n");
 		return 2;
 	}
 	err = mkd_dump_open(argv[2], NULL, &dump);
-	if (!err && !strcmp(argv[1], "tasks"))
+	if (!err && argc == 4)
+		err = print_one(dump, argv[1], argv[3]);
+	else if (!err && !strcmp(argv[1], "tasks"))
 		err = mkd_task_iterate(dump, 0, print_task, print_note, NULL);
 	else if (!err && !strcmp(argv[1], "modules"))
 		err = mkd_module_iterate(dump, print_module, print_note, NULL);
