@@ -81,6 +81,18 @@ struct ctl_write_opts {
 /* Copy the dump at in into a new mkd dump at out ("-": stdout). */
 int ctl_write_mkd(const char *in, const char *out,
 		  const struct ctl_write_opts *o);
+/* How convert writes ELF and kdump dumps (write-export.c). */
+struct ctl_export_opts {
+	enum mkd_export_format format;
+	const char *codec;	/* kdump: "zlib", "lzo", "zstd", "none" */
+	int level;
+	uint32_t max_segments;	/* ELF; 0 = the library's default */
+	bool flat;		/* kdump: the flattened stream */
+	bool json;		/* counts on standard output */
+	bool progress;		/* on standard error */
+};
+int ctl_write_export(const char *in, const char *out,
+		     const struct ctl_export_opts *e);
 /* "zstd" or "zstd:LEVEL" into o; -1 if it is neither. */
 int ctl_parse_codec(const char *arg, struct ctl_write_opts *o);
 /* -z, -t, -b of capture and convert; 0 or an exit code. */
