@@ -98,25 +98,23 @@ struct mkd_error *mkd_out_init(struct mkd_out *o, int fd, const char *name,
 	return NULL;
 }
 
+/* Buffered while each write follows the last; else flushed first. */
 static struct mkd_error *plain_write(struct mkd_out *o, uint64_t off,
 				     const void *data, size_t len)
 {
-	struct mkd_error *err;
+	struct mkd_error *err = NULL;
 
-	if (off != o->pos) {
-		if (!o->seekable)
-			return out_fail(o, mkd_error_create(MKD_ERR_INVALID,
-				"'%s' is not seekable: this format needs a file (or the flattened form)",
-				o->name));
+	if (off != o->pos && !o->seekable)
+		return out_fail(o, mkd_error_create(MKD_ERR_INVALID,
+			"'%s' is not seekable: this format needs a file (or the flattened form)",
+			o->name));
+	if (o->fill && (off != o->buf_off + o->fill ||
+			o->fill + len > OUT_BUF))
 		err = flush(o);
-		return err ? err : raw_write(o, off, data, len);
-	}
-	if (o->fill + len > OUT_BUF || len > OUT_BUF / 2) {
-		err = flush(o);
-		if (err)
-			return err;
-	}
-	o->pos += len;
+	if (err)
+		return err;
+	if (off + len > o->pos)
+		o->pos = off + len;
 	if (len > OUT_BUF / 2)
 		return raw_write(o, off, data, len);
 	if (!o->fill)

@@ -29,7 +29,7 @@ struct mkd_out {
 	bool flat;
 	bool seekable;
 	uint64_t base;		/* fd's offset when we started */
-	uint64_t pos;		/* next offset of an in-order write */
+	uint64_t pos;		/* end of what was written: a pipe takes only writes there */
 	uint8_t *buf;
 	size_t fill;
 	uint64_t buf_off;	/* plain: offset of buf[0] */

@@ -219,13 +219,17 @@ static uint32_t status(const struct kdump_out *k)
 	return s;
 }
 
+/* Block 0, the header padded with zeros. */
 static struct mkd_error *write_header(struct kdump_out *k)
 {
-	uint8_t h[HEADER_SIZE] = { 0 };
 	size_t ncpus = mkd_dump_cpu_count(k->src);
+	uint8_t *h = calloc(1, k->ps);
+	struct mkd_error *err;
 	uint32_t cpu = 0;
 	int64_t secs = 0;
 
+	if (!h)
+		return &mkd_enomem;
 	memcpy(h, "KDUMP   ", 8);
 	put32(h + 8, HEADER_VERSION);
 	utsname(k, h + 12);
@@ -241,7 +245,9 @@ static struct mkd_error *write_header(struct kdump_out *k)
 		cpu = 0;
 	put32(h + 456, cpu);
 	put32(h + 460, ncpus ? (uint32_t)ncpus : 1);
-	return mkd_out_write(k->out, 0, h, sizeof(h));
+	err = mkd_out_write(k->out, 0, h, k->ps);
+	free(h);
+	return err;
 }
 
 static struct mkd_error *write_sub_header(struct kdump_out *k)
@@ -435,6 +441,10 @@ static struct mkd_error *prepare(struct kdump_out *k)
 		return mkd_error_create(MKD_ERR_INVALID,
 					"'%s' is not seekable: a kdump dump there must be flattened",
 					k->out->name);
+	if (k->ps < HEADER_SIZE)
+		return mkd_error_create(MKD_ERR_UNSUPPORTED,
+					"pages of %u bytes cannot hold a kdump header",
+					k->ps);
 	err = set_codec(k);
 	if (!err)
 		err = mkd_export_notes(k->src, &k->notes, &k->notes_len);
