@@ -151,11 +151,11 @@ static struct mkd_error *end_range(struct elf_out *e)
 }
 
 static struct mkd_error *layout_run(void *arg, const struct mkd_range *ram,
-				    uint64_t pfn, uint64_t count,
-				    enum mkd_page_state state)
+				    const struct mkd_page_run *run)
 {
 	struct elf_out *e = arg;
-	uint64_t start, end;
+	uint64_t pfn = run->pfn, count = run->count, start, end;
+	enum mkd_page_state state = run->state;
 	struct mkd_error *err;
 
 	if (!ram) {

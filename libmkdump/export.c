@@ -222,25 +222,21 @@ static struct mkd_error *cut_run(struct mkd_dump *src,
 {
 	const struct mkd_range *r = mkd_dump_ram_ranges(src);
 	size_t n = mkd_dump_ram_range_count(src);
-	uint64_t ps = mkd_dump_page_size(src);
-	uint64_t pfn = run->pfn, left = run->count;
+	uint64_t ps = mkd_dump_page_size(src), left = run->count;
+	struct mkd_page_run piece = *run;
 	struct mkd_error *err = NULL;
 
 	while (!err && left) {
-		size_t i = range_at(r, n, pfn * ps);
+		size_t i = range_at(r, n, piece.pfn * ps);
 		uint64_t first = i < n ? r[i].start / ps : UINT64_MAX;
 		uint64_t end = i < n ? (r[i].end + ps - 1) / ps : UINT64_MAX;
-		uint64_t count;
+		bool inside = piece.pfn >= first;
+		uint64_t edge = inside ? end : first;
 
-		if (pfn < first) {
-			count = first - pfn < left ? first - pfn : left;
-			err = fn(arg, NULL, pfn, count, run->state);
-		} else {
-			count = end - pfn < left ? end - pfn : left;
-			err = fn(arg, &r[i], pfn, count, run->state);
-		}
-		pfn += count;
-		left -= count;
+		piece.count = edge - piece.pfn < left ? edge - piece.pfn : left;
+		err = fn(arg, inside ? &r[i] : NULL, &piece);
+		piece.pfn += piece.count;
+		left -= piece.count;
 	}
 	return err;
 }
@@ -257,9 +253,10 @@ struct mkd_error *mkd_export_walk(struct mkd_dump *src,
 		err = mkd_page_state(src, pfn, &run);
 		if (err)
 			break;
-		/* Runs hold at least their first page; bound the last. */
-		if (run.count == 0 || run.pfn != pfn)
-			run.count = 1, run.pfn = pfn;
+		/* A run holds at least its first page; bound the last. */
+		run.pfn = pfn;
+		if (run.count == 0)
+			run.count = 1;
 		if (run.count > max - pfn)
 			run.count = max - pfn;
 		err = cut_run(src, &run, fn, arg);

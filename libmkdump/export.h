@@ -54,8 +54,7 @@ void mkd_out_deinit(struct mkd_out *o);
  */
 typedef struct mkd_error *mkd_export_run_fn(void *arg,
 					    const struct mkd_range *ram,
-					    uint64_t pfn, uint64_t count,
-					    enum mkd_page_state state);
+					    const struct mkd_page_run *run);
 struct mkd_error *mkd_export_walk(struct mkd_dump *src,
 				  mkd_export_run_fn *fn, void *arg);
 

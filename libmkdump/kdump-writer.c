@@ -112,53 +112,33 @@ static uint32_t level_bit(enum mkd_filter_reason reason)
 	}
 }
 
-/* The reasons of filtered pages, a run at a time, for the dump level. */
-static struct mkd_error *note_reasons(struct kdump_out *k, uint64_t pfn,
-				      uint64_t count)
-{
-	while (count) {
-		struct mkd_page_run run;
-		struct mkd_error *err = mkd_page_state(k->src, pfn, &run);
-
-		if (err)
-			return err;
-		if (run.pfn != pfn || run.count == 0 || run.count > count)
-			run.count = count;
-		k->level_bits |= level_bit(run.reason);
-		pfn += run.count;
-		count -= run.count;
-	}
-	return NULL;
-}
-
 static struct mkd_error *map_run(void *arg, const struct mkd_range *ram,
-				 uint64_t pfn, uint64_t count,
-				 enum mkd_page_state state)
+				 const struct mkd_page_run *run)
 {
 	struct kdump_out *k = arg;
 
 	if (!ram) {
-		if (mkd_state_has_data(state))
-			k->st->outside_ram += count;
+		if (mkd_state_has_data(run->state))
+			k->st->outside_ram += run->count;
 		return NULL;
 	}
-	k->st->pages[state] += count;
-	bit_set(k->ram, pfn, count);
-	switch (state) {
+	k->st->pages[run->state] += run->count;
+	bit_set(k->ram, run->pfn, run->count);
+	switch (run->state) {
 	case MKD_PAGE_PRESENT:
 	case MKD_PAGE_ZERO:
 	case MKD_PAGE_LOST:
 	case MKD_PAGE_DAMAGED:
-		bit_set(k->dumped, pfn, count);
-		k->ndesc += count;
-		return NULL;
+		bit_set(k->dumped, run->pfn, run->count);
+		k->ndesc += run->count;
+		break;
 	case MKD_PAGE_FILTERED:
-		k->st->left_out += count;
-		return k->dump_level < 0 ? note_reasons(k, pfn, count) : NULL;
-	default:
-		k->st->left_out += count;	/* a hole inside RAM */
-		return NULL;
+		k->level_bits |= level_bit(run->reason);
+		/* fall through */
+	default:			/* or a hole inside RAM */
+		k->st->left_out += run->count;
 	}
+	return NULL;
 }
 
 static struct mkd_error *make_bitmaps(struct kdump_out *k)

@@ -165,8 +165,12 @@ static int export(struct mkd_dump *src, int fd, const char *in,
 	pr.start = pr.last = now();
 	err = mkd_dump_export(src, e->format, fd,
 			      strcmp(out, "-") ? out : "(stdout)", &eo, &s);
-	if (pr.on)
+	if (pr.on) {
+		show_progress(&pr, mkd_dump_max_pfn(src),
+			      mkd_dump_max_pfn(src), s.written *
+			      (uint64_t)mkd_dump_page_size(src));
 		fputc('\n', stderr);
+	}
 	if (err)
 		return ctl_fail(err);
 	warn(in, out, &s);
