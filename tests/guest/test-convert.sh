@@ -20,6 +20,7 @@ PY=/usr/bin/python3	# Debian's, which has drgn
 DRGN_VIEW=$(dirname "$0")/drgn-view.py
 VMLINUX=
 NO_DEBUG=
+QEMU_DUMP='l[45]$'	# names of the QEMU dumps drgn cannot read
 
 find_vmlinux() {
 	if [ -s "$G/vmlinux-dbg" ] && [ -f "$(cat "$G/vmlinux-dbg")" ]; then
@@ -80,20 +81,54 @@ drgn_same() {
 }
 
 # originals NAME DUMP: what crash and drgn show of the original (drgn a
-# flattened one after makedumpfile -R)
+# flattened one after makedumpfile -R).  drgn 0.0.22 reads neither of
+# QEMU's dumps (ELF: p_vaddr 0; kdump: no machine in the header); then
+# its view of our ELF is held to the guest's own truth instead, and the
+# other conversions to that view (see drgn_base).
 originals() {
 	local d=$2
+	rm -f "$T_TMP/$1.drgn"
 	[ -n "$NO_DEBUG" ] && return
-	crash_view "$d" "$T_TMP/$1.crash"
+	crash_view "$2" "$T_TMP/$1.crash"
 	grep -q '^ *RELEASE: ' "$T_TMP/$1.crash" ||
-		fail "crash cannot read the original $d: $(head -c 300 "$T_TMP/$1.crash")"
+		fail "crash cannot read the original $2: $(head -c 300 "$T_TMP/$1.crash")"
 	if [ "$("$CTL" info --json "$d" | jq -r .container)" = flattened ]; then
+		makedumpfile -R "$T_TMP/$1.orig.kdump" < "$d" > /dev/null 2>&1
 		d=$T_TMP/$1.orig.kdump
-		makedumpfile -R "$d" < "$2" > /dev/null 2>&1
 	fi
-	drgn_view "$d" "$T_TMP/$1.drgn" ||
-		fail "drgn cannot read the original $2: $(tail -c 300 "$T_TMP/$1.drgn")"
-	[ "$d" = "$2" ] || rm -f "$d"
+	if ! drgn_view "$d" "$T_TMP/drgn.orig"; then
+		if [ -e "$(dirname "$2")/truth.env" ] && grep -q "^${QEMU_DUMP}" <<< "$1"; then
+			echo "test-convert: $1: drgn cannot read the original $2 ($(tail -n 1 "$T_TMP/drgn.orig")): the guest's truth stands in" >&2
+		else
+			fail "drgn cannot read the original $2: $(tail -c 300 "$T_TMP/drgn.orig")"
+		fi
+	else
+		mv "$T_TMP/drgn.orig" "$T_TMP/$1.drgn"
+	fi
+	rm -f "$T_TMP/$1.orig.kdump"
+}
+
+# drgn_base NAME DUMP TRUTH: without drgn's view of the original, its view
+# of DUMP (our ELF) must say what the guest said of itself (release, the
+# line it wrote to /dev/kmsg, init and the CPUs' idle tasks); it is then
+# the view the other conversions must give.
+drgn_base() {
+	local RELEASE KMSG_LINE
+	if [ -n "$NO_DEBUG" ]; then
+		skip "drgn: $1 -> elf: $NO_DEBUG"
+		return
+	fi
+	. "$3"
+	if ! drgn_view "$2" "$T_TMP/drgn.got"; then
+		fail "drgn: $1 -> elf: $(tail -c 300 "$T_TMP/drgn.got")"
+	elif grep -qx "release $RELEASE" "$T_TMP/drgn.got" &&
+	     grep -q "^log .* $KMSG_LINE\$" "$T_TMP/drgn.got" &&
+	     grep -qx "task 1 init" "$T_TMP/drgn.got"; then
+		pass "drgn: $1 -> elf: release, $(grep -c '^task' "$T_TMP/drgn.got") tasks (init), $(grep -c '^log' "$T_TMP/drgn.got") log lines (the guest's own line) as the guest said"
+		mv "$T_TMP/drgn.got" "$T_TMP/$1.drgn"
+	else
+		fail "drgn: $1 -> elf does not say what the guest said ($RELEASE, $KMSG_LINE): $(head -c 300 "$T_TMP/drgn.got")"
+	fi
 }
 
 # convert NAME SRC OUT ARGS...: convert, then our reader reads it back
@@ -125,6 +160,11 @@ check_source() {
 		case " $crash_on " in
 		*" $f "*) crash_same "$name -> $f" "$T_TMP/$name.crash" "$out" ;;
 		esac
+		if [ "$f" = elf ] && [ ! -e "$T_TMP/$name.drgn" ]; then
+			drgn_base "$name" "$out" "$(dirname "$src")/truth.env"
+			rm -f "$out"
+			continue
+		fi
 		if [ "$f" = flat ]; then
 			makedumpfile -R "$T_TMP/$name.rearranged" < "$out" > /dev/null 2>&1 ||
 				fail "$name: makedumpfile -R refuses our flattened stream"
