@@ -27,10 +27,11 @@ static char *export_to(enum mkd_export_format format, const char *codec,
 		.size = sizeof(o), .flags = flags, .codec = codec,
 		.max_segments = max_segments,
 	};
-	struct mkd_dump *src = unit_open(unit_gen("elf", spec, "export-src"));
-	char *path;
+	char *path = unit_gen("elf", spec, "export-src");
+	struct mkd_dump *src = unit_open(path);
 	int fd;
 
+	free(path);
 	ck_assert_int_ge(asprintf(&path, "%s/%s", unit_tmpdir(), name), 0);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ck_assert_int_ge(fd, 0);
@@ -122,7 +123,8 @@ END_TEST
 
 START_TEST(export_refusals)
 {
-	struct mkd_dump *src = unit_open(unit_gen("elf", spec, "export-src"));
+	char *path = unit_gen("elf", spec, "export-src");
+	struct mkd_dump *src = unit_open(path);
 	struct mkd_export_options o = { .size = sizeof(o) };
 	struct mkd_error *err;
 	int p[2], fd;
@@ -153,6 +155,7 @@ START_TEST(export_refusals)
 	mkd_error_destroy(err);
 	close(fd);
 	mkd_dump_destroy(src);
+	free(path);
 }
 END_TEST
 
