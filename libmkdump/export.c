@@ -109,8 +109,8 @@ static struct mkd_error *plain_write(struct mkd_out *o, uint64_t off,
 			"'%s' is not seekable: this format needs a file (or the flattened form)",
 			o->name));
 	if (o->fill && (off != o->buf_off + o->fill ||
-			o->fill + len > OUT_BUF))
-		err = flush(o);
+			o->fill + len > OUT_BUF || len > OUT_BUF / 2))
+		err = flush(o);	/* a pipe takes the bytes in order */
 	if (err)
 		return err;
 	if (off + len > o->pos)
