@@ -1005,6 +1005,76 @@ void mkd_writer_get_stats(const struct mkd_writer *w,
 struct mkd_error *mkd_writer_finish(struct mkd_writer *w);
 void mkd_writer_destroy(struct mkd_writer *w);
 
+/* ------------------------------------------------------------------ */
+/* Writing a dump in another format (crash- and drgn-compatible vmcores)
+ *
+ * mkd_dump_export() writes the whole of an open dump to fd as an ELF
+ * vmcore (as kdump's /proc/vmcore: one PT_NOTE with the dump's notes,
+ * VMCOREINFO included, then PT_LOADs with physical and direct-map
+ * addresses, the kernel image mapped a second time at its text address)
+ * or as a kdump-compressed dump (makedumpfile's format, header version 6,
+ * optionally flattened so it can go to a pipe).
+ *
+ * Neither format can say every page state mkd can.  kdump leaves
+ * filtered pages out of its "dumped" bitmap and gives lost pages a
+ * descriptor with offset 0, as makedumpfile does on a full disk.  ELF
+ * leaves pages without data out of p_filesz (the p_memsz tail, as
+ * makedumpfile -E does), except where that would need more than
+ * max_segments PT_LOADs: then the shortest gaps are written as zeros and
+ * counted in zero_filled (crash and drgn read p_memsz tails as zeros as
+ * well).  Pages with data outside the dump's RAM map are not written and
+ * are counted.  The ELF is written strictly in order; a kdump file is
+ * written in order except for its descriptor table, so a non-seekable
+ * output needs MKD_EXPORT_FLAT.  The writer never closes fd.
+ */
+
+enum mkd_export_format {
+	MKD_EXPORT_ELF = 1,
+	MKD_EXPORT_KDUMP = 2,
+};
+
+enum mkd_export_flags {
+	MKD_EXPORT_FLAT = 1 << 0,	/* kdump: the flattened stream */
+};
+
+/* pfn reached of max_pfn; bytes of page data read so far. */
+typedef void mkd_export_progress_fn(void *arg, uint64_t pfn, uint64_t max_pfn,
+				    uint64_t bytes);
+
+struct mkd_export_options {
+	uint32_t size;		/* sizeof(struct mkd_export_options) */
+	uint32_t flags;		/* enum mkd_export_flags */
+	const char *codec;	/* kdump: "zlib" (NULL), "lzo", "zstd", "none" */
+	int level;		/* codec level; 0 = its fast default */
+	uint32_t max_segments;	/* ELF: PT_LOADs for RAM; 0 = 4096 */
+	mkd_export_progress_fn *progress;	/* may be NULL */
+	void *progress_arg;
+	uint64_t reserved[6];
+};
+
+struct mkd_export_stats {
+	uint64_t pages[MKD_PAGE_STATE_COUNT];	/* source RAM pages, by state */
+	uint64_t written;	/* pages whose data is in the output */
+	uint64_t zero_pages;	/* ... of which all zero */
+	uint64_t zero_filled[MKD_PAGE_STATE_COUNT];	/* written as zeros
+				   without data in the source, by its state */
+	uint64_t left_out;	/* RAM pages not in the output (filtered) */
+	uint64_t lost;		/* recorded as lost (kdump) */
+	uint64_t outside_ram;	/* pages with data outside the RAM map */
+	uint64_t segments;	/* ELF: PT_LOAD headers */
+	uint64_t bytes_out;	/* bytes written to fd */
+	int dump_level;		/* kdump: the level recorded */
+	uint32_t reserved0;
+	uint64_t reserved[8];
+};
+
+/* stats may be NULL. */
+struct mkd_error *mkd_dump_export(struct mkd_dump *src,
+				  enum mkd_export_format format, int fd,
+				  const char *name,
+				  const struct mkd_export_options *opts,
+				  struct mkd_export_stats *stats);
+
 #ifdef __cplusplus
 }
 #endif

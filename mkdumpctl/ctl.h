@@ -93,6 +93,18 @@ int ctl_copy_dump(struct mkd_dump *src, struct mkd_classifier *cl, int fd,
  */
 int ctl_capture_limited(const char *in, const char *out,
 			struct ctl_write_opts *o, const int *levels, int n);
+/* How convert writes ELF and kdump dumps (write-export.c). */
+struct ctl_export_opts {
+	enum mkd_export_format format;
+	const char *codec;	/* kdump: "zlib", "lzo", "zstd", "none" */
+	int level;
+	uint32_t max_segments;	/* ELF; 0 = the library's default */
+	bool flat;		/* kdump: the flattened stream */
+	bool json;		/* counts on standard output */
+	bool progress;		/* on standard error */
+};
+int ctl_write_export(const char *in, const char *out,
+		     const struct ctl_export_opts *e);
 /* "zstd" or "zstd:LEVEL" into o; -1 if it is neither. */
 int ctl_parse_codec(const char *arg, struct ctl_write_opts *o);
 /* -z, -t, -b of capture and convert; 0 or an exit code. */

@@ -54,7 +54,7 @@ check-formats: all $(CMP_DUMPS) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
 # Real Debian kernels under QEMU: dumps are made once (kept in GUEST_OUT
 # while their inputs do not change), then every test reads them.
 check-guest: $(KTASKS) $(CMP_DUMPS) $(TYPES_CMP) $(if $(KDUMPFILE_LIBS),$(KDUMPFILE_CMP))
-	@$(MAKE) --no-print-directory guest-dumps
+	@$(MAKE) --no-print-directory guest-dumps guest-vmlinux-dbg
 	@BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) tests/guest/run.sh
 
 .PHONY: check check-extra check-guest

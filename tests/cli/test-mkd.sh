@@ -70,9 +70,9 @@ grep -q "dump level 2: vmcoreinfo has no" "$T_TMP/err" \
 	|| pass "a refused capture writes nothing"
 expect_rc 2 "capture -d 32 is refused" "$CTL" capture -d 32 "$T_TMP/a.elf" "$T_TMP/x.mkd"
 expect_rc 2 "an unknown codec is refused" "$CTL" capture -z gzip "$T_TMP/a.elf" "$T_TMP/x.mkd"
-expect_rc 2 "convert to kdump is refused" "$CTL" convert -f kdump "$T_TMP/a.elf" "$T_TMP/x.mkd"
-grep -q "not supported yet" "$T_TMP/err" && pass "... saying it is not supported yet" \
-	|| fail "... saying it is not supported yet: $(cat "$T_TMP/err")"
+expect_rc 2 "convert to an unknown format is refused" "$CTL" convert -f lkcd "$T_TMP/a.elf" "$T_TMP/x.mkd"
+grep -q "unknown format 'lkcd'" "$T_TMP/err" && pass "... naming it" \
+	|| fail "... naming it: $(cat "$T_TMP/err")"
 expect_rc 2 "capture onto its input is refused" "$CTL" capture "$T_TMP/a.elf" "$T_TMP/a.elf"
 expect_rc 1 "capture to a full disk fails" "$CTL" capture "$T_TMP/a.elf" /dev/full
 grep -q "No space left on device" "$T_TMP/err" && pass "... with ENOSPC" \

@@ -6,6 +6,12 @@
 # $MKD_CACHE/linux-<ver>/.  Both are reused when present.  With --dbg it
 # also fetches linux-image-<ver>-dbg (~860 MB) and extracts only
 # usr/lib/debug/boot/vmlinux-<ver> into the same tree.
+#
+# --dbg-path FILE (for `make guest-vmlinux-dbg`) writes the vmlinux's path
+# to FILE.  If the -dbg download fails because the network is gone (the
+# package's mirror cannot be reached at all), it writes the reason to
+# FILE.skip instead and exits 0, so the tests that need the vmlinux skip
+# loudly; any other failure still fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +25,8 @@ usage: $GUEST_PROG [--dbg] [--kver VER] [--cache DIR] [--version-file FILE]
                        apt which one linux-image-amd64 depends on
   --cache DIR          download cache (default \$MKD_CACHE or ~/.cache/mkdump)
   --version-file FILE  write VER to FILE (only rewritten when it changes)
+  --dbg-path FILE      with --dbg: write the vmlinux path to FILE, or, when
+                       the network is gone, the reason to FILE.skip
 
 Prints the unpacked package directory on stdout.
 EOF
@@ -73,7 +81,7 @@ unpack_image() {
 	if [ -f "$dest/.unpacked" ]; then
 		return 0
 	fi
-	deb=$(fetch_deb "linux-image-$ver")
+	deb=$(fetch_deb "linux-image-$ver") || exit 1
 	note "unpacking ${deb##*/}"
 	rm -rf "$dest"
 	tmp=$(mktemp -d "$CACHE/.unpack.XXXXXX")
@@ -92,7 +100,7 @@ extract_dbg_vmlinux() {
 	if [ -f "$dest/$member" ]; then
 		return 0
 	fi
-	deb=$(fetch_deb "linux-image-$ver-dbg")
+	deb=$(fetch_deb "linux-image-$ver-dbg") || exit 1
 	note "extracting $member from ${deb##*/}"
 	mkdir -p "$dest/${member%/*}"
 	dpkg-deb --fsys-tarfile "$deb" |
@@ -100,6 +108,45 @@ extract_dbg_vmlinux() {
 		die "cannot extract '$member' from '$deb'"
 	[ -f "$dest/$member" ] || die "'$deb' holds no '$member'"
 	rm -f "$deb"
+}
+
+# Can we reach the mirror that holds PKG at all?  (Not: does it work.)
+mirror_reachable() {
+	local uri host port=80
+	uri=$(apt-get --print-uris -q download "$1" 2>/dev/null |
+		sed -n "s/^'\([a-z]*:\/\/[^']*\)'.*/\1/p" | head -n 1)
+	[ -n "$uri" ] || return 0	# apt cannot say: not a network question
+	case $uri in https://*) port=443 ;; file:* | cdrom:*) return 0 ;; esac
+	host=${uri#*://}
+	host=${host%%/*}
+	timeout 20 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null
+}
+
+# apt's words for "no network" (apt-get download's stderr).
+NET_GONE='Could not resolve|Temporary failure resolving|Could not connect|Network is unreachable|No route to host|Connection timed out|Connection failed'
+
+# fetch_dbg VER PATHFILE: the vmlinux, or a loud reason to skip.
+fetch_dbg() {
+	local ver=$1 file=$2 member pkg=linux-image-$1-dbg log
+	member=$CACHE/linux-$ver/usr/lib/debug/boot/vmlinux-$ver
+	rm -f "$file.skip"
+	mkdir -p "$(dirname "$file")"
+	log=$(mktemp)
+	note "fetching the debug vmlinux of $ver (~860 MB the first time)"
+	if ! (extract_dbg_vmlinux "$ver") 2> "$log"; then
+		cat "$log" >&2
+		if grep -qE "$NET_GONE" "$log" || ! mirror_reachable "$pkg"; then
+			note "SKIP: the network is gone: cannot download '$pkg'; crash and drgn tests will be skipped"
+			echo "network gone: '$pkg' cannot be downloaded" > "$file.skip"
+			rm -f "$file" "$log"
+			return 0
+		fi
+		rm -f "$log"
+		die "cannot fetch the debug vmlinux from '$pkg'"
+	fi
+	cat "$log" >&2
+	rm -f "$log"
+	write_if_changed "$file" "$member"
 }
 
 write_if_changed() {
@@ -113,7 +160,7 @@ write_if_changed() {
 }
 
 main() {
-	local dbg=0 kver="" version_file=""
+	local dbg=0 kver="" version_file="" dbg_path=""
 	CACHE=${MKD_CACHE:-$HOME/.cache/mkdump}
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -121,6 +168,7 @@ main() {
 		--kver) kver=${2:?--kver needs a value}; shift ;;
 		--cache) CACHE=${2:?--cache needs a value}; shift ;;
 		--version-file) version_file=${2:?--version-file needs a value}; shift ;;
+		--dbg-path) dbg_path=${2:?--dbg-path needs a value}; shift ;;
 		-h | --help) usage; exit 0 ;;
 		*) usage >&2; die "unknown argument '$1'" ;;
 		esac
@@ -132,7 +180,11 @@ main() {
 
 	[ -n "$kver" ] || kver=$(resolve_version)
 	unpack_image "$kver"
-	[ "$dbg" -eq 0 ] || extract_dbg_vmlinux "$kver"
+	if [ -n "$dbg_path" ]; then
+		fetch_dbg "$kver" "$dbg_path"
+	elif [ "$dbg" -eq 1 ]; then
+		extract_dbg_vmlinux "$kver"
+	fi
 	[ -z "$version_file" ] || write_if_changed "$version_file" "$kver"
 	printf '%s\n' "$CACHE/linux-$kver"
 }

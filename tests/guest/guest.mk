@@ -15,7 +15,8 @@ GUEST_KVER ?=
 
 # Debian packages the bed needs (for the top-level `make deps`).
 GUEST_DEPS := qemu-system-x86 busybox-static kmod makedumpfile gcc \
-	libc6-dev linux-libc-dev binutils python3 xz-utils zstd util-linux
+	libc6-dev linux-libc-dev binutils python3 xz-utils zstd util-linux \
+	crash python3-drgn
 
 GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 # When included, leave the includer's default goal alone (restored below).
@@ -32,13 +33,26 @@ GUEST_VMLINUZ = $(GUEST_KERNEL_DIR)/boot/vmlinuz-$(GUEST_KVER_SH)
 # One guest at a time: two TCG guests on two cores only slow each other.
 GUEST_LOCK = flock $(GUEST_OUT)/.qemu.lock
 
-.PHONY: guest-dumps guest-check guest-clean guest-force
+.PHONY: guest-dumps guest-check guest-clean guest-force guest-vmlinux-dbg
 
 guest-dumps: $(GUEST_OUT)/l4/truth.env $(GUEST_OUT)/l5/truth.env \
 	$(GUEST_OUT)/panic/truth.env $(GUEST_OUT)/panic/makedumpfile.txt
 
 guest-check: guest-dumps
 	$(GUEST_DIR)/check-bed.sh $(GUEST_OUT)
+
+# The kernel's debug vmlinux (DWARF), which crash and drgn need to open a
+# dump (tests/guest/test-convert.sh): its path in $(GUEST_DBG), the
+# ~860 MB -dbg package fetched once into $(MKD_CACHE).  When the network
+# is gone, $(GUEST_DBG).skip says so instead and those tests are skipped,
+# loudly; any other failure fails.
+GUEST_DBG := $(GUEST_OUT)/vmlinux-dbg
+
+guest-vmlinux-dbg: $(GUEST_DBG)
+
+$(GUEST_DBG): $(GUEST_KV) $(GUEST_DIR)/fetch-kernel.sh $(GUEST_LIB)
+	MKD_CACHE=$(MKD_CACHE) $(GUEST_DIR)/fetch-kernel.sh \
+		--kver $(GUEST_KVER_SH) --dbg-path $@ >/dev/null
 
 guest-clean:
 	rm -rf $(GUEST_OUT)
