@@ -15,7 +15,7 @@ static const char usage[] =
 	"sys [--json]\n\n"
 	"The dump file(s) and format, and the crashed kernel's release,\n"
 	"version, machine, node name, time of the crash, uptime, load\n"
-	"averages, CPUs, memory and panic message.  MEMORY is the RAM the\n"
+	"averages, CPUs, tasks, memory and panic message.  MEMORY is the RAM the\n"
 	"kernel's zones hold (as crash shows it), then MemTotal: that less\n"
 	"what the kernel reserved (its image, crashkernel=...).";
 
@@ -38,6 +38,9 @@ struct sys_info {
 	struct field cpus_f;
 	struct mkd_meminfo mem;
 	struct field mem_f;
+	uint64_t tasks;			/* every thread, idle tasks too */
+	uint64_t task_notes;		/* parts of the walk it could not read */
+	struct field tasks_f;
 	char *panic;			/* the panic line, or NULL */
 	const char *panic_source;	/* "dump header", "kernel log" */
 	struct field panic_f;
@@ -105,6 +108,17 @@ static void read_cpus(struct az_ctx *ctx, struct sys_info *si)
 	set_field(&si->cpus_f, err);
 }
 
+static int count_task(const struct mkd_task *task, void *arg)
+{
+	((struct sys_info *)arg)->tasks++;
+	return 0;
+}
+
+static void count_task_note(const struct mkd_error *note, void *arg)
+{
+	((struct sys_info *)arg)->task_notes++;
+}
+
 static void gather(struct az_ctx *ctx, struct sys_info *si)
 {
 	si->uts.size = sizeof(si->uts);
@@ -119,6 +133,8 @@ static void gather(struct az_ctx *ctx, struct sys_info *si)
 	}
 	set_field(&si->load_f, mkd_kernel_loadavg(ctx->dump, si->avenrun));
 	read_cpus(ctx, si);
+	set_field(&si->tasks_f, mkd_task_iterate(ctx->dump, 0, count_task,
+						 count_task_note, si));
 	si->mem.size = sizeof(si->mem);
 	set_field(&si->mem_f, mkd_kernel_meminfo(ctx->dump, &si->mem));
 	read_panic(ctx, si);
@@ -130,6 +146,7 @@ static void release(struct sys_info *si)
 	free(si->clock_f.msg);
 	free(si->load_f.msg);
 	free(si->cpus_f.msg);
+	free(si->tasks_f.msg);
 	free(si->mem_f.msg);
 	free(si->panic_f.msg);
 	free(si->panic);
@@ -229,6 +246,14 @@ static void print_time(struct az_ctx *ctx, const struct sys_info *si)
 		LINE(ctx, "LOAD AVERAGE", "%s, %s, %s", b[0], b[1], b[2]);
 	} else
 		LINE(ctx, "LOAD AVERAGE", "%s", why(&si->load_f, w, sizeof(w)));
+	if (!si->tasks_f.ok)
+		LINE(ctx, "TASKS", "%s", why(&si->tasks_f, w, sizeof(w)));
+	else if (si->task_notes)
+		LINE(ctx, "TASKS", "%" PRIu64 " or more  [%" PRIu64
+		     " parts of the task lists unreadable]", si->tasks,
+		     si->task_notes);
+	else
+		LINE(ctx, "TASKS", "%" PRIu64, si->tasks);
 }
 
 static void print_uts(struct az_ctx *ctx, const struct sys_info *si)
@@ -292,11 +317,12 @@ static bool json_missing(struct az_ctx *ctx, const char *key,
 static void json_errors(struct az_ctx *ctx, const struct sys_info *si)
 {
 	static const char *const keys[] = {
-		"utsname", "clock", "load_average", "cpus", "memory", "panic",
+		"utsname", "clock", "load_average", "cpus", "tasks", "memory",
+		"panic",
 	};
 	const struct field *f[] = {
 		&si->uts_f, &si->clock_f, &si->load_f, &si->cpus_f,
-		&si->mem_f, &si->panic_f,
+		&si->tasks_f, &si->mem_f, &si->panic_f,
 	};
 	size_t i;
 
@@ -344,6 +370,12 @@ static void json_kernel(struct az_ctx *ctx, const struct sys_info *si)
 		json_uint(&ctx->js, "present", si->cpus[MKD_CPUS_PRESENT]);
 		json_uint(&ctx->js, "possible", si->cpus[MKD_CPUS_POSSIBLE]);
 		json_uint(&ctx->js, "active", si->cpus[MKD_CPUS_ACTIVE]);
+		json_end_object(&ctx->js);
+	}
+	if (!json_missing(ctx, "tasks", &si->tasks_f)) {
+		json_begin_object(&ctx->js, "tasks");
+		json_uint(&ctx->js, "count", si->tasks);
+		json_uint(&ctx->js, "unreadable_parts", si->task_notes);
 		json_end_object(&ctx->js);
 	}
 	if (!json_missing(ctx, "load_average", &si->load_f)) {

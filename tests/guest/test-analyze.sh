@@ -59,7 +59,8 @@ log | cat > $tmp/log.txt; log -T | tail -n 1 > $tmp/logT.txt;
 sym $names | cat > $tmp/sym.txt;
 struct task_struct.pid,comm,tasks.next init_task | cat > $tmp/init.txt;
 rd init_task+TASKS | cat > $tmp/rd.txt;
-kmem -i --json | cat > $tmp/kmem.json"
+kmem -i --json | cat > $tmp/kmem.json;
+bt -a | cat > $tmp/bt.txt; ps | cat > $tmp/ps.txt; mod | cat > $tmp/mod.txt"
 }
 
 check_sys() {
