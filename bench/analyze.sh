@@ -21,7 +21,8 @@ PY=/usr/bin/python3
 
 [ $# -gt 0 ] || set -- "$GUEST_OUT/panic/vmcore" "$GUEST_OUT/l4/qemu.elf"
 kver=$(cat "$GUEST_OUT/kernel-version" 2>/dev/null || true)
-VMLINUX=${VMLINUX:-$MKD_CACHE/linux-$kver/usr/lib/debug/boot/vmlinux-$kver}
+[ -n "${VMLINUX:-}" ] || VMLINUX=$(cat "$GUEST_OUT/vmlinux-dbg" 2>/dev/null ||
+	echo "$MKD_CACHE/linux-$kver/usr/lib/debug/boot/vmlinux-$kver")
 
 [ -x "$AN" ] || { echo "analyze.sh: no $AN (make)" >&2; exit 1; }
 peers=()
@@ -38,7 +39,7 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mkd-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 printf 'sys\nbt -a\nps\nlog\nquit\n' > "$TMP/crash.in"
-cat > "$TMP/drgn.py" <<'EOF'
+cat > "$TMP/first-look.py" <<'EOF'
 import sys
 import drgn
 from drgn.helpers.linux.pid import for_each_task
@@ -72,7 +73,8 @@ best() {
 	for ((i = 0; i < REPS; i++)); do
 		/usr/bin/time -f "%e %M" -o "$TMP/time" "$@" \
 			> "$TMP/$name.out" 2> "$TMP/$name.err" ||
-			{ echo "failed"; return; }
+			{ echo "analyze.sh: $name failed: $(tail -n 1 "$TMP/$name.err")" >&2
+			  echo "failed"; return; }
 		line=$(cat "$TMP/time")
 		if [ -z "$b" ] ||
 		   awk -v a="${line%% *}" -v b="${b%% *}" 'BEGIN{exit !(a<b)}'; then
@@ -101,7 +103,7 @@ for dump in "$@"; do
 		case $tool in
 		ours) r=$ours ;;
 		crash) r=$(best crash crash -s "$VMLINUX" "$dump" -i "$TMP/crash.in") ;;
-		drgn) r=$(best drgn "$PY" "$TMP/drgn.py" "$VMLINUX" "$dump") ;;
+		drgn) r=$(best drgn "$PY" "$TMP/first-look.py" "$VMLINUX" "$dump") ;;
 		esac
 		if [ "$r" = failed ]; then
 			echo "| ${dump##*/} | $tool | failed | | | |"

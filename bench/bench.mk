@@ -8,7 +8,14 @@
 #                     zstd -1, at -d 0 and -d 31 (bench/capture.sh).
 #                     Prints markdown tables and keeps them in
 #                     $(BUILD)/bench/results.md.  [REPS=2] best of REPS.
+#                     Then the analyser's first look at a dump against
+#                     crash and drgn (bench-analyze).
 #   make bench-guest  only make the dump
+#   make bench-analyze  mkdump-analyze -c 'sys; bt -a; ps; log' (no
+#                     debuginfo) against crash and drgn doing the same
+#                     with the debug vmlinux, on the test bed's dumps
+#                     [BENCH_AN_DUMPS=...]; wall time and peak RSS as
+#                     ratios (bench/analyze.sh); $(BUILD)/bench/analyze.md
 #   make bench-read   random-read throughput of our library against
 #                     libkdumpfile on the test bed's dumps, as ratios
 #                     [BENCH_DUMPS="a.elf b.kdump"] [BENCH_READS=200000]
@@ -38,9 +45,17 @@ $(BENCH_ELF): bench/guest.sh bench/load.sh bench/fill.c \
 
 bench-guest: $(BENCH_ELF)
 
+BENCH_AN_DUMPS ?= $(addprefix $(GUEST_OUT)/,panic/vmcore panic/md-l-d31.kdump)
+
 bench: all $(BENCH_BIN) $(BENCH_ELF)
 	BUILD=$(BUILD) bench/capture.sh $(BENCH_ELF) | \
 		tee $(BENCH_DIR)/results.md
+	@$(MAKE) --no-print-directory bench-analyze
+
+bench-analyze: all guest-dumps guest-vmlinux-dbg
+	@mkdir -p $(BENCH_DIR)
+	BUILD=$(BUILD) GUEST_OUT=$(GUEST_OUT) MKD_CACHE=$(MKD_CACHE) \
+		bench/analyze.sh $(BENCH_AN_DUMPS) | tee $(BENCH_DIR)/analyze.md
 
 bench-read: $(BENCH_BIN)
 	@dumps=; for d in $(BENCH_DUMPS); do \
@@ -52,4 +67,4 @@ bench-read: $(BENCH_BIN)
 	$(BENCH_BIN) -n $(BENCH_READS) -r $(BENCH_ROUNDS) \
 		-o $(BENCH_DIR)/read.txt $$dumps
 
-.PHONY: bench bench-guest bench-read
+.PHONY: bench bench-guest bench-read bench-analyze
