@@ -140,8 +140,8 @@ demo: deps
 	@$(CTL) info $(DEMO_DUMP)
 	@echo; echo "== mkdumpctl verify $(DEMO_DUMP)"
 	@$(CTL) verify $(DEMO_DUMP)
-	@echo; echo "== mkdumpctl extract dmesg $(DEMO_DUMP) | tail -n 25"
-	@$(CTL) extract dmesg $(DEMO_DUMP) | tail -n 25
+	@echo; echo "== mkdump-analyze -c 'sys; bt; ps -u; log | tail -n 12' $(DEMO_DUMP)"
+	@$(BUILD)/mkdump-analyze -c 'sys; bt; ps -u; log | tail -n 12' $(DEMO_DUMP)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
