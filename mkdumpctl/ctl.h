@@ -93,6 +93,18 @@ int ctl_copy_dump(struct mkd_dump *src, struct mkd_classifier *cl, int fd,
  */
 int ctl_capture_limited(const char *in, const char *out,
 			struct ctl_write_opts *o, const int *levels, int n);
+/* The progress line of commands that write dumps (progress.c). */
+struct ctl_progress {
+	bool on;
+	uint64_t max_pfn;
+	uint64_t bytes;		/* of pages read */
+	double start, last;
+};
+double ctl_now(void);
+void ctl_progress_start(struct ctl_progress *p, bool on, uint64_t max_pfn);
+/* Show the line if a quarter second has passed, or always when last. */
+void ctl_progress_show(struct ctl_progress *p, uint64_t pfn, bool last);
+
 /* How convert writes ELF and kdump dumps (write-export.c). */
 struct ctl_export_opts {
 	enum mkd_export_format format;

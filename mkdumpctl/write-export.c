@@ -16,62 +16,14 @@
 
 #include "ctl.h"
 
-struct progress {
-	double start, last;
-	bool on;
-};
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The same line as capture's progress: percent, MiB read, rate, ETA. */
+/* The library's progress callback: the line capture shows. */
 static void show_progress(void *arg, uint64_t pfn, uint64_t max_pfn,
 			  uint64_t bytes)
 {
-	struct progress *p = arg;
-	double t = now(), secs = t - p->start, rate, eta;
-	bool last = pfn >= max_pfn;
+	struct ctl_progress *p = arg;
 
-	if (!p->on || (!last && t - p->last < 0.25))
-		return;
-	p->last = t;
-	rate = secs > 0 ? bytes / secs : 0;
-	eta = pfn && !last ? secs * (double)(max_pfn - pfn) / pfn : 0;
-	fprintf(stderr, "\r%3" PRIu64 "%%  %8.1f MiB read  %7.1f MB/s  ETA %d:%02d ",
-		max_pfn ? pfn * 100 / max_pfn : 100, bytes / 1048576.0,
-		rate / 1e6, (int)eta / 60, (int)eta % 60);
-}
-
-static int open_out(const char *out, const char *in, int *fd)
-{
-	struct stat st, ist;
-
-	if (!strcmp(out, "-")) {
-		if (isatty(STDOUT_FILENO)) {
-			fprintf(stderr, "%s: will not write a dump to a terminal\n",
-				ctl_progname);
-			return EXIT_USAGE;
-		}
-		*fd = STDOUT_FILENO;
-		return EXIT_OK;
-	}
-	if (!stat(out, &st) && !stat(in, &ist) && st.st_dev == ist.st_dev &&
-	    st.st_ino == ist.st_ino) {
-		fprintf(stderr, "%s: '%s' is the input\n", ctl_progname, out);
-		return EXIT_USAGE;
-	}
-	*fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (*fd < 0) {
-		fprintf(stderr, "%s: cannot create '%s': %s\n", ctl_progname,
-			out, strerror(errno));
-		return EXIT_FAILURE_;
-	}
-	return EXIT_OK;
+	p->bytes = bytes;
+	ctl_progress_show(p, pfn, false);	/* export() ends the line */
 }
 
 static uint64_t zero_filled(const struct mkd_export_stats *s)
@@ -151,26 +103,22 @@ static void report_json(const char *format, const char *out,
 static int export(struct mkd_dump *src, int fd, const char *in,
 		  const char *out, const struct ctl_export_opts *e)
 {
-	struct progress pr = { .on = e->progress };
+	struct ctl_progress pr;
 	struct mkd_export_options eo = {
 		.size = sizeof(eo), .codec = e->codec, .level = e->level,
 		.max_segments = e->max_segments,
 		.progress = show_progress, .progress_arg = &pr,
 	};
-	struct mkd_export_stats s;
+	struct mkd_export_stats s = { 0 };
 	struct mkd_error *err;
 
 	if (e->flat)
 		eo.flags |= MKD_EXPORT_FLAT;
-	pr.start = pr.last = now();
+	ctl_progress_start(&pr, e->progress, mkd_dump_max_pfn(src));
 	err = mkd_dump_export(src, e->format, fd,
 			      strcmp(out, "-") ? out : "(stdout)", &eo, &s);
-	if (pr.on) {
-		show_progress(&pr, mkd_dump_max_pfn(src),
-			      mkd_dump_max_pfn(src), s.written *
-			      (uint64_t)mkd_dump_page_size(src));
-		fputc('\n', stderr);
-	}
+	pr.bytes = s.written * (uint64_t)mkd_dump_page_size(src);
+	ctl_progress_show(&pr, pr.max_pfn, true);
 	if (err)
 		return ctl_fail(err);
 	warn(in, out, &s);
@@ -178,7 +126,7 @@ static int export(struct mkd_dump *src, int fd, const char *in,
 		report_json(e->format == MKD_EXPORT_ELF ? "elf" : "kdump", out,
 			    &s);
 	else if (pr.on)
-		report_text(out, &s, now() - pr.start);
+		report_text(out, &s, ctl_now() - pr.start);
 	return EXIT_OK;
 }
 
@@ -188,11 +136,12 @@ int ctl_write_export(const char *in, const char *out,
 	struct mkd_dump *src;
 	struct mkd_error *err;
 	int fd = -1, rc;
+	bool regular;
 
 	err = mkd_dump_open(in, NULL, &src);
 	if (err)
 		return ctl_fail(err);
-	rc = open_out(out, in, &fd);
+	rc = ctl_open_output(out, in, &fd, &regular);
 	if (rc)
 		goto out;
 	rc = export(src, fd, in, out, e);

@@ -24,13 +24,6 @@
 
 #define BATCH_PAGES 64
 
-struct progress {
-	bool on;
-	uint64_t max_pfn;
-	uint64_t bytes;		/* of pages read */
-	double start, last;
-};
-
 struct copy {
 	struct mkd_dump *src;
 	struct mkd_writer *w;
@@ -41,7 +34,7 @@ struct copy {
 	uint64_t lost;
 	uint64_t limit;			/* of output bytes; 0 none */
 	bool over;			/* the output passed the limit */
-	struct progress pr;
+	struct ctl_progress pr;
 };
 
 /* Past the limit: stop copying (the caller decides what comes next). */
@@ -54,30 +47,6 @@ static bool over_limit(struct copy *c)
 	mkd_writer_get_stats(c->w, &s);
 	c->over = s.bytes_out > c->limit;
 	return c->over;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void progress_show(struct progress *p, uint64_t pfn, bool last)
-{
-	double t = now(), secs = t - p->start, rate, eta;
-
-	if (!p->on || (!last && t - p->last < 0.25))
-		return;
-	p->last = t;
-	rate = secs > 0 ? p->bytes / secs : 0;
-	eta = pfn && !last ? secs * (double)(p->max_pfn - pfn) / pfn : 0;
-	fprintf(stderr, "\r%3" PRIu64 "%%  %8.1f MiB read  %7.1f MB/s  ETA %d:%02d ",
-		p->max_pfn ? pfn * 100 / p->max_pfn : 100,
-		p->bytes / 1048576.0, rate / 1e6, (int)eta / 60, (int)eta % 60);
-	if (last)
-		fputc('\n', stderr);
 }
 
 /* Is this read error about the page (write it lost) or about us? */
@@ -126,7 +95,7 @@ static struct mkd_error *copy_present(struct copy *c, uint64_t pfn,
 		c->pr.bytes += (uint64_t)pages * c->page_size;
 		pfn += pages;
 		count -= pages;
-		progress_show(&c->pr, pfn, false);
+		ctl_progress_show(&c->pr, pfn, false);
 	}
 	return NULL;
 }
@@ -199,7 +168,7 @@ static struct mkd_error *copy_pages(struct copy *c, uint64_t pfn,
 			run.count = max - pfn;
 		err = copy_run(c, &run);
 		pfn += run.count;
-		progress_show(&c->pr, pfn, false);
+		ctl_progress_show(&c->pr, pfn, false);
 	}
 	return err;
 }
@@ -336,7 +305,7 @@ static struct mkd_error *make_writer(int fd, bool regular, const char *out,
 static void report(struct copy *c, const char *out)
 {
 	struct mkd_writer_stats s;
-	double secs = now() - c->pr.start;
+	double secs = ctl_now() - c->pr.start;
 
 	if (!c->pr.on)
 		return;
@@ -366,7 +335,7 @@ static struct mkd_error *run_copy(struct copy *c, const char *in,
 	}
 	if (c->over)
 		return err;
-	progress_show(&c->pr, c->pr.max_pfn, true);
+	ctl_progress_show(&c->pr, c->pr.max_pfn, true);
 	if (!err)
 		report(c, out);
 	return err;
@@ -390,9 +359,7 @@ int ctl_copy_dump(struct mkd_dump *src, struct mkd_classifier *cl, int fd,
 	}
 	err = make_writer(fd, regular, out, src, o, &c.w);
 	if (!err) {
-		c.pr.on = o->progress;
-		c.pr.max_pfn = mkd_dump_max_pfn(src);
-		c.pr.start = c.pr.last = now();
+		ctl_progress_start(&c.pr, o->progress, mkd_dump_max_pfn(src));
 		err = run_copy(&c, in, out, o);
 	}
 	if (c.w) {
