@@ -11,7 +11,9 @@
  * SHF_ALLOC and is freed), so the copy on btf_modules is what a dump
  * holds.  A module's BTF is split BTF on vmlinux's: its type ids start
  * at vmlinux's type count (void included), its string offsets at the
- * length of vmlinux's string section.
+ * length of vmlinux's string section.  (Kernels from 6.11 may ship
+ * modules with a distilled base, .BTF.base, whose ids the kernel maps to
+ * vmlinux's at load time; such blobs are not read right here.)
  *
  * Read once, on the first lookup that vmlinux's types cannot answer.
  * The walk is bounded (count, cycles, bytes per blob and in all); a
@@ -110,15 +112,9 @@ static struct mkd_error *load_one(struct mkd_dump *dump,
 static struct mkd_error *add_module(struct mkd_module_types *mt,
 				    struct mkd_module_btf **mod)
 {
-	struct mkd_module_btf *mods;
-
-	if (!(mt->n & (mt->n - 1)) || !mt->n) {
-		mods = realloc(mt->mods, (mt->n ? 2 * mt->n : 8) *
-					 sizeof(*mods));
-		if (!mods)
-			return &mkd_enomem;
-		mt->mods = mods;
-	}
+	if (!mkd_array_reserve(&mt->mods, &mt->cap, mt->n + 1,
+			       sizeof(*mt->mods)))
+		return &mkd_enomem;
 	*mod = &mt->mods[mt->n++];
 	memset(*mod, 0, sizeof(**mod));
 	return NULL;

@@ -154,7 +154,7 @@ struct mkd_module_btf {
 
 struct mkd_module_types {
 	struct mkd_module_btf *mods;
-	size_t n;
+	size_t n, cap;
 	struct mkd_error *error;	/* the list could not be walked */
 };
 
