@@ -34,6 +34,7 @@ enum btf_kind {
 };
 
 struct btf {
+	const struct mkd_types *base;	/* of split BTF, else NULL */
 	const uint8_t *types;	/* the type section */
 	size_t types_len;
 	const char *strings;	/* the string section, NUL-terminated */
@@ -132,9 +133,9 @@ static struct mkd_error *first_pass(struct btf *b)
 	struct record r;
 	size_t pos = 0;
 
-	b->ntypes = 1;	/* void */
+	b->ntypes = 1;	/* void, or the base's types for split BTF */
 	while (pos < b->types_len) {
-		if (b->ntypes > MAX_TYPES)
+		if (b->ntypes + (b->base ? b->base->ntypes - 1 : 0) > MAX_TYPES)
 			return mkd_error_create(MKD_ERR_CORRUPT,
 						"more than %u types", MAX_TYPES);
 		err = next_record(b, &pos, b->ntypes, &r);
@@ -197,6 +198,9 @@ static struct mkd_error *parse_header(const uint8_t *p, size_t len,
 	b->types_len = type_len;
 	b->strings = (const char *)p + hdr_len + str_off;
 	b->strings_len = str_len;
+	/* Split BTF's strings follow the base's: they may be empty. */
+	if (b->base && (!str_len || !b->strings[str_len - 1]))
+		return NULL;
 	if (!str_len || b->strings[0] || b->strings[str_len - 1])
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"the string section does not start and end with NUL");
@@ -213,25 +217,50 @@ struct filler {
 	size_t nfields, nvalues;
 };
 
+/* Ids of split BTF continue the base's: its first type is base ntypes. */
+static size_t first_id(const struct filler *f)
+{
+	return f->b->base ? f->b->base->ntypes - 1 : 0;
+}
+
+/* Offsets of split BTF below the base's string length name base strings. */
 static struct mkd_error *name_at(const struct filler *f, uint32_t off,
 				 const char **name)
 {
-	if (off >= f->b->strings_len)
+	const struct mkd_types *base = f->b->base;
+	size_t base_len = base ? base->strings_len : 0;
+
+	if (off < base_len) {
+		*name = off ? base->strings + off : NULL;
+		return NULL;
+	}
+	if (off - base_len >= f->b->strings_len)
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"type %zu: name offset %u is past the strings (%zu bytes)",
-					f->id, off, f->b->strings_len);
-	*name = off ? f->m->strings + off : NULL;
+					f->id + first_id(f), off,
+					base_len + f->b->strings_len);
+	*name = off ? f->m->strings + (off - base_len) : NULL;
 	return NULL;
 }
 
 static struct mkd_error *type_at(const struct filler *f, uint32_t id,
 				 const struct mkd_type **type)
 {
-	if (id >= f->m->ntypes)
+	const struct mkd_types *base = f->b->base;
+	size_t local = id;
+
+	if (base && id < base->ntypes) {
+		*type = &base->types[id];
+		return NULL;
+	}
+	if (base)
+		local = id - first_id(f);
+	if (local >= f->m->ntypes)
 		return mkd_error_create(MKD_ERR_CORRUPT,
 					"type %zu refers to type %u; the last is %zu",
-					f->id, id, f->m->ntypes - 1);
-	*type = &f->m->types[id];
+					f->id + first_id(f), id,
+					f->m->ntypes - 1 + first_id(f));
+	*type = &f->m->types[local];
 	return NULL;
 }
 
@@ -455,10 +484,11 @@ static void fix_all_bitfields(struct mkd_types *m)
 			fix_bitfields(&m->types[i]);
 }
 
-struct mkd_error *mkd_btf_parse(const void *data, size_t len,
-				unsigned pointer_size, struct mkd_types **ret)
+static struct mkd_error *parse(const void *data, size_t len,
+			       const struct mkd_types *base,
+			       unsigned pointer_size, struct mkd_types **ret)
 {
-	struct btf b = { .pointer_size = pointer_size };
+	struct btf b = { .base = base, .pointer_size = pointer_size };
 	struct mkd_types *m;
 	struct mkd_error *err;
 
@@ -470,12 +500,14 @@ struct mkd_error *mkd_btf_parse(const void *data, size_t len,
 	if (err)
 		return mkd_error_wrap(err, "btf");
 	m->source = "btf";
-	m->strings = malloc(b.strings_len);
+	m->base = base;
+	m->strings = malloc(b.strings_len ? b.strings_len : 1);
 	if (!m->strings) {
 		mkd_types_destroy(m);
 		return &mkd_enomem;
 	}
 	memcpy(m->strings, b.strings, b.strings_len);
+	m->strings_len = b.strings_len;
 	err = second_pass(&b, m);
 	if (!err) {
 		fix_all_bitfields(m);
@@ -487,6 +519,20 @@ struct mkd_error *mkd_btf_parse(const void *data, size_t len,
 	}
 	*ret = m;
 	return NULL;
+}
+
+struct mkd_error *mkd_btf_parse(const void *data, size_t len,
+				unsigned pointer_size, struct mkd_types **ret)
+{
+	return parse(data, len, NULL, pointer_size, ret);
+}
+
+struct mkd_error *mkd_btf_parse_split(const void *data, size_t len,
+				      const struct mkd_types *base,
+				      unsigned pointer_size,
+				      struct mkd_types **ret)
+{
+	return parse(data, len, base, pointer_size, ret);
 }
 
 /* ------------------------------------------------------------------ */
@@ -512,7 +558,7 @@ static struct mkd_error *blob_bounds(struct mkd_dump *dump, uint64_t *start,
 	return NULL;
 }
 
-static unsigned pointer_size(const struct mkd_dump *dump)
+unsigned mkd_btf_pointer_size(const struct mkd_dump *dump)
 {
 	return dump->arch == MKD_ARCH_X86 ? 4 : 8;
 }
@@ -534,7 +580,7 @@ struct mkd_error *mkd_btf_load(struct mkd_dump *dump, struct mkd_types **ret)
 	if (err)
 		err = mkd_error_wrap(err, "reading the kernel's BTF");
 	else
-		err = mkd_btf_parse(blob, len, pointer_size(dump), ret);
+		err = mkd_btf_parse(blob, len, mkd_btf_pointer_size(dump), ret);
 	free(blob);
 	return err;
 }

@@ -199,6 +199,7 @@ struct mkd_dump {
 	/* Kernel knowledge, built on first use; NULL until then. */
 	struct mkd_symbols *symbols;	/* symbols.c */
 	struct mkd_types *types;	/* types.c */
+	struct mkd_module_types *module_types;	/* module-btf.c */
 	struct mkd_vmlinux *vmlinux;	/* vmlinux.c */
 	struct mkd_orc *orc;		/* orc.c */
 	struct mkd_percpu *percpu;	/* percpu.c */

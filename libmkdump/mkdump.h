@@ -622,7 +622,10 @@ struct mkd_type_enumerator {
  * Find a type by its C name: "struct task_struct", "union thread_union",
  * "enum pid_type", a typedef ("pid_t") or a base type ("unsigned int").
  * A bare name is tried as a typedef or base type, then as a struct,
- * union or enum tag.  Complete definitions win over declarations.
+ * union or enum tag.  Complete definitions win over declarations.  What
+ * vmlinux's types lack is looked for in the loaded modules' BTF (read
+ * from the dump on the first such miss); "module:name" asks that
+ * module's own types first, then vmlinux's.
  */
 struct mkd_error *mkd_type_find(struct mkd_dump *dump, const char *name,
 				const struct mkd_type **type);
@@ -675,10 +678,16 @@ struct mkd_error *mkd_type_member_offset(struct mkd_dump *dump,
 					 const char *path,
 					 uint64_t *bit_offset,
 					 const struct mkd_type **member_type);
-/* The value of an enumerator, e.g. "PIDTYPE_TGID"; *type may be NULL. */
+/*
+ * The value of an enumerator, e.g. "PIDTYPE_TGID" (vmlinux's, then the
+ * loaded modules'); *type may be NULL.
+ */
 struct mkd_error *mkd_enum_value(struct mkd_dump *dump, const char *name,
 				 int64_t *value, const struct mkd_type **type);
-/* Number of types in the model (BTF), or of type names DWARF defines. */
+/*
+ * Number of types in vmlinux's model (BTF), or of type names DWARF
+ * defines; modules' types are not counted, nor walked by iterate.
+ */
 struct mkd_error *mkd_type_count(struct mkd_dump *dump, size_t *count);
 /*
  * Call fn for every type of the model but void, in the model's order

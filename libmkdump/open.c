@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "types.h"
 #include "unwind.h"
 
 static const struct mkd_format_ops *const formats[] = {
@@ -244,6 +245,7 @@ MKD_EXPORT void mkd_dump_destroy(struct mkd_dump *dump)
 	free(dump->page_buf);
 	mkd_cache_deinit(&dump->cache);
 	mkd_symbols_destroy(dump->symbols);
+	mkd_module_types_destroy(dump->module_types);
 	mkd_types_destroy(dump->types);
 	mkd_vmlinux_destroy(dump->vmlinux);
 	mkd_orc_destroy(dump->orc);

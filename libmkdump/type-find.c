@@ -42,7 +42,12 @@ struct mkd_error *mkd_types_ready(struct mkd_dump *dump,
 
 void mkd_types_retry(struct mkd_dump *dump)
 {
-	if (dump->types && dump->types->error) {
+	/* Modules' models point into dump->types: they go first. */
+	if (dump->module_types && dump->module_types->error) {
+		mkd_module_types_destroy(dump->module_types);
+		dump->module_types = NULL;
+	}
+	if (dump->types && dump->types->error && !dump->module_types) {
 		mkd_types_destroy(dump->types);
 		dump->types = NULL;
 	}
@@ -97,10 +102,14 @@ static bool canonical_int(const char *name, char *out, size_t size)
 	return true;
 }
 
-/* The source names are asked of: DWARF, else the BTF model. */
+/*
+ * The source names are asked of: DWARF, else the BTF model; or, when
+ * module is set, that module's own BTF types.
+ */
 struct names {
 	struct mkd_dwarf *dwarf;
 	const struct mkd_types *btf;
+	const struct mkd_types *module;
 	struct mkd_error *err;		/* the first failure of DWARF */
 };
 
@@ -118,6 +127,8 @@ static const struct mkd_type *lookup(struct names *n, enum mkd_type_ns ns,
 {
 	const struct mkd_type *t = NULL;
 
+	if (n->module)
+		return mkd_types_lookup(n->module, ns, name, kind);
 	if (!n->dwarf)
 		return mkd_types_lookup(n->btf, ns, name, kind);
 	if (!n->err)
@@ -161,19 +172,91 @@ static const struct mkd_type *find_named(struct names *n, const char *name)
 	return find_plain(n, name);
 }
 
+static bool is_complete(const struct mkd_type *t)
+{
+	return t && !(t->flags & MKD_TYPEF_INCOMPLETE);
+}
+
+/*
+ * What vmlinux's types miss (or only declare), from the loaded modules'
+ * BTF in list order; a module whose BTF failed is passed over.
+ */
+static const struct mkd_type *find_in_modules(struct mkd_dump *dump,
+					      const char *name,
+					      const struct mkd_type *declared)
+{
+	const struct mkd_module_types *mt;
+	struct names n = { 0 };
+	const struct mkd_type *t;
+	size_t i;
+
+	if (mkd_module_types_ready(dump, &mt))
+		return declared;
+	for (i = 0; i < mt->n; i++) {
+		n.module = mt->mods[i].types;
+		t = n.module ? find_named(&n, name) : NULL;
+		if (is_complete(t))
+			return t;
+		if (!declared)
+			declared = t;
+	}
+	return declared;
+}
+
+/* "module:name": that module's own types, then vmlinux's. */
+static struct mkd_error *find_qualified(struct mkd_dump *dump,
+					struct names *n, const char *name,
+					const char *colon,
+					const struct mkd_type **type)
+{
+	const struct mkd_module_types *mt;
+	struct mkd_error *err;
+	size_t i, len = (size_t)(colon - name);
+
+	err = mkd_module_types_ready(dump, &mt);
+	for (i = 0; !err && i < mt->n; i++) {
+		if (strlen(mt->mods[i].name) != len ||
+		    memcmp(mt->mods[i].name, name, len))
+			continue;
+		if (mt->mods[i].error)
+			return mkd_error_dup(mt->mods[i].error);
+		n->module = mt->mods[i].types;
+		*type = find_named(n, colon + 1);
+		n->module = NULL;
+		if (!*type)
+			*type = find_named(n, colon + 1);
+		return NULL;
+	}
+	if (!err && mt->error)
+		return mkd_error_wrap(mkd_error_dup(mt->error),
+				      "no BTF of module '%.*s'", (int)len, name);
+	return err ? err : mkd_error_create(MKD_ERR_NOT_FOUND,
+					    "no BTF of module '%.*s'",
+					    (int)len, name);
+}
+
 MKD_EXPORT struct mkd_error *mkd_type_find(struct mkd_dump *dump,
 					   const char *name,
 					   const struct mkd_type **type)
 {
+	const char *colon = strchr(name, ':');
 	struct mkd_error *err;
 	struct names n;
 
 	err = names_get(dump, &n);
 	if (err)
 		return err;
-	*type = find_named(&n, name);
+	*type = NULL;
+	if (colon)
+		err = find_qualified(dump, &n, name, colon, type);
+	else
+		*type = find_named(&n, name);
+	if (!err && !n.err && !colon && !is_complete(*type))
+		*type = find_in_modules(dump, name, *type);
 	if (n.err)
 		return mkd_error_wrap(n.err, "'%s'", name);
+	if (err)
+		return err;
 	if (!*type)
 		return mkd_error_create(MKD_ERR_NOT_FOUND, "no type '%s'%s",
 					name, n.dwarf ? " in DWARF" : "");
@@ -190,6 +273,25 @@ MKD_EXPORT struct mkd_error *mkd_type_count(struct mkd_dump *dump,
 	if (err)
 		return err;
 	*count = n.dwarf ? mkd_dwarf_named_count(n.dwarf) : n.btf->ntypes;
+	return NULL;
+}
+
+/* An enumerator vmlinux's types lack, from the modules' BTF. */
+static const struct mkd_type_value *enumerator_in_modules(struct mkd_dump *dump,
+							  const char *name)
+{
+	const struct mkd_module_types *mt;
+	const struct mkd_type_value *v;
+	size_t i;
+
+	if (mkd_module_types_ready(dump, &mt))
+		return NULL;
+	for (i = 0; i < mt->n; i++) {
+		v = mt->mods[i].types ?
+		    mkd_types_enumerator(mt->mods[i].types, name) : NULL;
+		if (v)
+			return v;
+	}
 	return NULL;
 }
 
@@ -211,6 +313,8 @@ MKD_EXPORT struct mkd_error *mkd_enum_value(struct mkd_dump *dump,
 	} else {
 		v = mkd_types_enumerator(n.btf, name);
 	}
+	if (!v)
+		v = enumerator_in_modules(dump, name);
 	if (!v)
 		return mkd_error_create(MKD_ERR_NOT_FOUND,
 					"no enumerator '%s'", name);

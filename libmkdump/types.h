@@ -73,6 +73,13 @@ struct mkd_types {
 	struct mkd_type_value *values;
 	size_t nvalues;
 	char *strings;			/* names point here; the model owns it */
+	size_t strings_len;
+	/*
+	 * Split BTF (a module's): the model it extends.  Its types[i] has
+	 * id base->ntypes - 1 + i, references below base->ntypes are the
+	 * base's types and names may point into the base's strings.
+	 */
+	const struct mkd_types *base;
 	uint32_t *index;		/* name hash slot -> type + 1 */
 	size_t index_size;
 	uint32_t *enum_index;		/* name hash slot -> value + 1 */
@@ -114,6 +121,16 @@ const struct mkd_type_value *mkd_types_enumerator(const struct mkd_types *types,
  */
 struct mkd_error *mkd_btf_parse(const void *data, size_t len,
 				unsigned pointer_size, struct mkd_types **ret);
+/*
+ * Split BTF (a module's, as pahole writes it): type ids continue after
+ * base's (its first is base->ntypes), string offsets after base's string
+ * section.  The model points into base, which must outlive it.
+ */
+struct mkd_error *mkd_btf_parse_split(const void *data, size_t len,
+				      const struct mkd_types *base,
+				      unsigned pointer_size,
+				      struct mkd_types **ret);
+unsigned mkd_btf_pointer_size(const struct mkd_dump *dump);
 /* The dump's vmlinux BTF, found through __start_BTF and __stop_BTF. */
 struct mkd_error *mkd_btf_load(struct mkd_dump *dump, struct mkd_types **ret);
 
@@ -122,5 +139,27 @@ struct mkd_error *mkd_types_ready(struct mkd_dump *dump,
 				  const struct mkd_types **types);
 /* Forget a failure to build it: symbol sources changed, try again. */
 void mkd_types_retry(struct mkd_dump *dump);
+
+/*
+ * Loaded modules' BTF (module-btf.c), read on first use from the kernel's
+ * btf_modules list: one split model per module on top of vmlinux's BTF.
+ * A module whose BTF cannot be read or parsed keeps its error and has no
+ * types; the others are unaffected.
+ */
+struct mkd_module_btf {
+	char name[MKD_MODULE_NAME_LEN + 1];
+	struct mkd_types *types;	/* NULL when error is set */
+	struct mkd_error *error;
+};
+
+struct mkd_module_types {
+	struct mkd_module_btf *mods;
+	size_t n, cap;
+	struct mkd_error *error;	/* the list could not be walked */
+};
+
+struct mkd_error *mkd_module_types_ready(struct mkd_dump *dump,
+					 const struct mkd_module_types **mt);
+void mkd_module_types_destroy(struct mkd_module_types *mt);
 
 #endif /* MKD_TYPES_H */

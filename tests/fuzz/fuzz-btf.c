@@ -6,7 +6,11 @@
  * __stop_BTF.  If it parses, every type is asked what a user can ask:
  * its C spelling, size, members and enumerators, member paths through
  * it, and lookups of its name; the answers must keep the model's
- * promises (finite chains, members inside the model).
+ * promises (finite chains, members inside the model).  The same input is
+ * also read as split BTF (a module's): on top of itself when it parsed
+ * as a base (its ids and names then all land somewhere), else on top of
+ * a one-type base, so references below and past the split's first id
+ * and names on both sides of the base's strings are tried.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,20 +74,56 @@ static void ask_type(const struct mkd_types *m, const struct mkd_type *t)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* BTF of one type, "int"; strings "\0int\0". */
+static const uint8_t tiny_base[] = {
+	0x9f, 0xeb, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0,
+	16, 0, 0, 0, 5, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 32, 0, 0, 1,
+	0, 'i', 'n', 't', 0,
+};
+
+static void ask_all(const struct mkd_types *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->ntypes && i < MAX_TYPES_ASKED; i++)
+		ask_type(m, &m->types[i]);
+}
+
+static void try_split(const uint8_t *data, size_t size,
+		      const struct mkd_types *base)
 {
 	struct mkd_types *m = NULL;
 	struct mkd_error *err;
-	size_t i;
+
+	err = mkd_btf_parse_split(data, size, base, 8, &m);
+	if (err) {
+		promise(mkd_error_message(err)[0] != '\0');
+		mkd_error_destroy(err);
+		return;
+	}
+	promise(m->base == base);
+	ask_all(m);
+	mkd_types_destroy(m);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mkd_types *m = NULL, *tiny = NULL;
+	struct mkd_error *err;
 
 	err = mkd_btf_parse(data, size, 8, &m);
 	if (err) {
 		promise(mkd_error_message(err)[0] != '\0');
 		mkd_error_destroy(err);
+		err = mkd_btf_parse(tiny_base, sizeof(tiny_base), 8, &tiny);
+		promise(!err);
+		try_split(data, size, tiny);
+		mkd_types_destroy(tiny);
 		return 0;
 	}
-	for (i = 0; i < m->ntypes && i < MAX_TYPES_ASKED; i++)
-		ask_type(m, &m->types[i]);
+	ask_all(m);
+	try_split(data, size, m);
 	mkd_types_destroy(m);
 	return 0;
 }

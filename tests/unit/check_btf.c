@@ -2,7 +2,8 @@
 /*
  * check_btf.c - the BTF parser and the type model, on BTF built here:
  * lookups, member paths, formatting, and hostile blobs (bad headers, ids
- * and name offsets out of range, looping typedefs, huge counts).
+ * and name offsets out of range, looping typedefs, huge counts); split
+ * BTF (a module's) on top of a small base.
  */
 #include <stdlib.h>
 
@@ -26,12 +27,22 @@ struct bb {
 	size_t strings_len;
 	uint8_t blob[24 + 4 * 4096 + 4096];
 	size_t blob_len;
+	unsigned id_base;	/* split BTF: the base's types, void too */
+	uint32_t str_base;	/* split BTF: the base's string bytes */
 };
 
 static void bb_init(struct bb *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->strings_len = 1;	/* offset 0 is "" */
+}
+
+/* Split BTF: ids and string offsets continue the base's. */
+static void bb_init_split(struct bb *b, const struct mkd_types *base)
+{
+	memset(b, 0, sizeof(*b));
+	b->id_base = (unsigned)base->ntypes - 1;
+	b->str_base = (uint32_t)base->strings_len;
 }
 
 static uint32_t bb_str(struct bb *b, const char *s)
@@ -42,7 +53,7 @@ static uint32_t bb_str(struct bb *b, const char *s)
 		return 0;
 	memcpy(b->strings + off, s, strlen(s) + 1);
 	b->strings_len += strlen(s) + 1;
-	return off;
+	return b->str_base + off;
 }
 
 static void bb_word(struct bb *b, uint32_t w)
@@ -57,7 +68,7 @@ static unsigned bb_type(struct bb *b, const char *name, unsigned kind,
 	bb_word(b, bb_str(b, name));
 	bb_word(b, (uint32_t)kflag << 31 | kind << 24 | vlen);
 	bb_word(b, size_or_type);
-	return ++b->ntypes;
+	return b->id_base + ++b->ntypes;
 }
 
 static void bb_member(struct bb *b, const char *name, unsigned type,
@@ -173,6 +184,13 @@ static void fake_init(struct fake *f, struct mkd_types *m)
 	f->dump.types = m;
 }
 
+/* A miss looks in modules' BTF, which a fake dump has none of. */
+static void fake_deinit(struct fake *f)
+{
+	mkd_module_types_destroy(f->dump.module_types);
+	mkd_types_destroy(f->dump.types);
+}
+
 static struct mkd_types *parse_ok(struct bb *b)
 {
 	const uint8_t *blob = bb_blob(b);
@@ -221,7 +239,7 @@ START_TEST(btf_finds_types)
 	err = mkd_type_find(&f.dump, "union foo", &t);
 	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_NOT_FOUND);
 	mkd_error_destroy(err);
-	mkd_types_destroy(f.dump.types);
+	fake_deinit(&f);
 }
 END_TEST
 
@@ -249,7 +267,7 @@ START_TEST(btf_enumerators)
 	err = mkd_enum_value(&f.dump, "E_C", &v, NULL);
 	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_NOT_FOUND);
 	mkd_error_destroy(err);
-	mkd_types_destroy(f.dump.types);
+	fake_deinit(&f);
 }
 END_TEST
 
@@ -301,7 +319,7 @@ START_TEST(btf_member_paths)
 	expect_path_error(foo, "l..next", MKD_ERR_INVALID);
 	expect_path_error(foo, "c[x]", MKD_ERR_INVALID);
 	expect_path_error(foo, "c[1", MKD_ERR_INVALID);
-	mkd_types_destroy(f.dump.types);
+	fake_deinit(&f);
 }
 END_TEST
 
@@ -342,7 +360,7 @@ START_TEST(btf_formats_like_c)
 	/* Like snprintf: the whole length, a cut copy. */
 	ck_assert_uint_eq(mkd_type_format(foo, NULL, small_buf, 5), 10);
 	ck_assert_str_eq(small_buf, "stru");
-	mkd_types_destroy(f.dump.types);
+	fake_deinit(&f);
 }
 END_TEST
 
@@ -507,7 +525,7 @@ START_TEST(btf_loops_end)
 	ck_assert(strstr(buf, "..."));
 	t = find(&f, "struct s");
 	expect_path_error(t, "x", MKD_ERR_NOT_FOUND);
-	mkd_types_destroy(m);
+	fake_deinit(&f);
 }
 END_TEST
 
@@ -552,9 +570,189 @@ START_TEST(btf_mutations)
 			mkd_error_destroy(mkd_type_path(t, "c[3]", &bits, NULL));
 		}
 		mkd_error_destroy(err);
-		mkd_types_destroy(m);
+		fake_deinit(&f);
 	}
 	free(copy);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Split BTF: a module's types on top of the small kernel */
+
+/*
+ *   struct vq { int n; };
+ *   struct vblk { struct list_head l; struct vq *vqs; foo_t *foo; };
+ *   struct foo { char z; };	(also in the base: the base's wins)
+ *   enum m { M_X = 7 };
+ */
+struct split {
+	unsigned i_vq, i_vqp, i_vblk, i_foop, i_foo, i_enum;
+};
+
+static void build_split(struct bb *b, const struct mkd_types *base,
+			const struct small *s, struct split *x)
+{
+	bb_init_split(b, base);
+	x->i_vq = bb_type(b, "vq", K_STRUCT, 1, false, 4);
+	bb_member(b, "n", s->i_int, 0);
+	x->i_vqp = bb_type(b, NULL, K_PTR, 0, false, x->i_vq);
+	x->i_vblk = bb_type(b, "vblk", K_STRUCT, 3, false, 32);
+	bb_member(b, "l", s->i_lh, 0);
+	bb_member(b, "vqs", x->i_vqp, 128);
+	bb_member(b, "foo", x->i_vblk + 1, 192);
+	x->i_foop = bb_type(b, NULL, K_PTR, 0, false, s->i_foo_t);
+	x->i_foo = bb_type(b, "foo", K_STRUCT, 1, false, 1);
+	bb_member(b, "z", s->i_char, 0);
+	x->i_enum = bb_type(b, "m", K_ENUM, 1, false, 4);
+	bb_word(b, bb_str(b, "M_X"));
+	bb_word(b, 7);
+}
+
+/* A fake dump with the small kernel and one module, "mod". */
+static void fake_init_module(struct fake *f, struct bb *b, struct small *s,
+			     struct split *x)
+{
+	struct mkd_module_types *mt = calloc(1, sizeof(*mt));
+	struct mkd_module_btf *mod = calloc(1, sizeof(*mod));
+
+	ck_assert(mt && mod);
+	build_small(b, s);
+	fake_init(f, parse_ok(b));
+	build_split(b, f->dump.types, s, x);
+	bb_blob(b);
+	ck_assert_ok(mkd_btf_parse_split(b->blob, b->blob_len, f->dump.types,
+					 8, &mod->types));
+	strcpy(mod->name, "mod");
+	mt->mods = mod;
+	mt->n = 1;
+	f->dump.module_types = mt;
+}
+
+START_TEST(btf_split_ids_and_strings)
+{
+	const struct mkd_type *t, *base_foo;
+	struct mkd_type_member mb;
+	uint64_t bits;
+	struct small s;
+	struct split x;
+	struct fake f;
+	struct bb b;
+
+	fake_init_module(&f, &b, &s, &x);
+	t = find(&f, "struct vblk");
+	ck_assert_uint_eq(mkd_type_size(t), 32);
+	ck_assert(mkd_type_member(t, 0, &mb));
+	ck_assert_str_eq(mb.name, "l");
+	/* A reference below the split's first id is the base's type. */
+	ck_assert_ptr_eq(mb.type, find(&f, "struct list_head"));
+	ck_assert_ok(mkd_type_path(t, "vqs", &bits, &t));
+	ck_assert_uint_eq(bits, 128);
+	ck_assert_ptr_eq(mkd_type_target(t), find(&f, "struct vq"));
+	ck_assert_ok(mkd_type_member_offset(&f.dump, "struct vblk", "l.prev",
+					    &bits, NULL));
+	ck_assert_uint_eq(bits, 64);
+	/* A name both have is the base's, unless the module is named. */
+	base_foo = find(&f, "struct foo");
+	ck_assert_uint_eq(mkd_type_size(base_foo), 64);
+	ck_assert_uint_eq(mkd_type_size(find(&f, "mod:struct foo")), 1);
+	ck_assert_ptr_eq(find(&f, "mod:struct list_head"),
+			 find(&f, "struct list_head"));
+	ck_assert_ok(mkd_type_path(find(&f, "vblk"), "foo", &bits, &t));
+	ck_assert_ptr_eq(mkd_type_target(t), find(&f, "foo_t"));
+	fake_deinit(&f);
+}
+END_TEST
+
+START_TEST(btf_split_lookups)
+{
+	const struct mkd_type *t;
+	struct mkd_error *err;
+	struct small s;
+	struct split x;
+	struct fake f;
+	struct bb b;
+	int64_t v;
+
+	fake_init_module(&f, &b, &s, &x);
+	ck_assert_ok(mkd_enum_value(&f.dump, "M_X", &v, &t));
+	ck_assert_int_eq(v, 7);
+	ck_assert_ptr_eq(t, find(&f, "enum m"));
+	ck_assert_ok(mkd_enum_value(&f.dump, "E_B", &v, NULL));
+	ck_assert_int_eq(v, -1);
+	err = mkd_type_find(&f.dump, "struct nosuch", &t);
+	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_NOT_FOUND);
+	mkd_error_destroy(err);
+	err = mkd_type_find(&f.dump, "other:struct vq", &t);
+	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_NOT_FOUND);
+	ck_assert(strstr(mkd_error_message(err), "'other'"));
+	mkd_error_destroy(err);
+	/* A module whose BTF failed answers with its error. */
+	f.dump.module_types->mods[0].error =
+		mkd_error_create(MKD_ERR_CORRUPT, "bad blob");
+	mkd_types_destroy(f.dump.module_types->mods[0].types);
+	f.dump.module_types->mods[0].types = NULL;
+	err = mkd_type_find(&f.dump, "mod:struct vq", &t);
+	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_CORRUPT);
+	mkd_error_destroy(err);
+	err = mkd_type_find(&f.dump, "struct vq", &t);
+	ck_assert_int_eq(mkd_error_code(err), MKD_ERR_NOT_FOUND);
+	mkd_error_destroy(err);
+	ck_assert_uint_eq(mkd_type_size(find(&f, "struct foo")), 64);
+	fake_deinit(&f);
+}
+END_TEST
+
+static void expect_split_error(const struct bb *b, const struct mkd_types *base,
+			       const char *words)
+{
+	struct mkd_types *m = NULL;
+	struct mkd_error *err;
+
+	err = mkd_btf_parse_split(b->blob, b->blob_len, base, 8, &m);
+	ck_assert_msg(err, "accepted; wanted '%s'", words);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(mkd_error_code(err) == MKD_ERR_CORRUPT &&
+		      strstr(mkd_error_message(err), words),
+		      "got '%s', wanted '%s'", mkd_error_message(err), words);
+	mkd_error_destroy(err);
+}
+
+START_TEST(btf_split_bad)
+{
+	struct mkd_types *base, *m;
+	struct small s;
+	struct bb b;
+	unsigned id;
+
+	build_small(&b, &s);
+	base = parse_ok(&b);
+	/* One past the last split type. */
+	bb_init_split(&b, base);
+	id = bb_type(&b, NULL, K_PTR, 0, false, 0);
+	b.types[2] = id + 1;
+	bb_blob(&b);
+	expect_split_error(&b, base, "refers to type");
+	/* A name past the split's strings. */
+	bb_init_split(&b, base);
+	bb_type(&b, "t", K_TYPEDEF, 0, false, s.i_int);
+	b.types[0] = b.str_base + 2;
+	bb_blob(&b);
+	expect_split_error(&b, base, "name offset");
+	/* No strings of its own, names from the base: fine. */
+	bb_init_split(&b, base);
+	bb_type(&b, NULL, K_TYPEDEF, 0, false, s.i_int);
+	b.types[0] = 1;		/* "int" in the base's strings */
+	bb_blob(&b);
+	ck_assert_ok(mkd_btf_parse_split(b.blob, b.blob_len, base, 8, &m));
+	ck_assert_str_eq(m->types[1].name, "int");
+	ck_assert_uint_eq(m->types[1].size, 4);
+	mkd_types_destroy(m);
+	/* A base blob read as split: its ids are off by the base's. */
+	build_small(&b, &s);
+	bb_blob(&b);
+	ck_assert_ok(mkd_btf_parse_split(b.blob, b.blob_len, base, 8, &m));
+	mkd_types_destroy(m);
+	mkd_types_destroy(base);
 }
 END_TEST
 
@@ -571,6 +769,9 @@ static Suite *btf_suite(void)
 	tcase_add_test(tc, btf_bad_references);
 	tcase_add_test(tc, btf_loops_end);
 	tcase_add_test(tc, btf_mutations);
+	tcase_add_test(tc, btf_split_ids_and_strings);
+	tcase_add_test(tc, btf_split_lookups);
+	tcase_add_test(tc, btf_split_bad);
 	suite_add_tcase(s, tc);
 	return s;
 }
