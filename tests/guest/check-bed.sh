@@ -135,6 +135,16 @@ check_panic() {
 	check "panic/md-E-d31.elf is ELF" starts_with "$dir/md-E-d31.elf" $'\x7fELF'
 }
 
+check_irqpanic() {
+	local dir=$OUT/irqpanic
+	check "irqpanic/vmcore is ELF" starts_with "$dir/vmcore" $'\x7fELF'
+	check "irqpanic/serial.log has the panic" \
+		contains "$dir/serial.log" "Kernel panic - not syncing"
+	check "irqpanic/serial.log's panic trace has an <IRQ> part" \
+		contains "$dir/serial.log" "<IRQ>"
+	check_truth "$dir" 4
+}
+
 main() {
 	[ $# -le 1 ] || die "usage: $GUEST_PROG [GUEST_OUT]"
 	OUT=${1:-build/guest}
@@ -147,6 +157,7 @@ main() {
 	check "l5 RAM has the hot-plugged DIMM at 4 GiB" \
 		truth_matches "$OUT/l5/truth.env" RAM '(^| )100000000-'
 	check_panic
+	check_irqpanic
 
 	printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
 	[ "$FAILED" -eq 0 ]

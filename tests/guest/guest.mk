@@ -36,7 +36,8 @@ GUEST_LOCK = flock $(GUEST_OUT)/.qemu.lock
 .PHONY: guest-dumps guest-check guest-clean guest-force guest-vmlinux-dbg
 
 guest-dumps: $(GUEST_OUT)/l4/truth.env $(GUEST_OUT)/l5/truth.env \
-	$(GUEST_OUT)/panic/truth.env $(GUEST_OUT)/panic/makedumpfile.txt
+	$(GUEST_OUT)/panic/truth.env $(GUEST_OUT)/panic/makedumpfile.txt \
+	$(GUEST_OUT)/irqpanic/truth.env
 
 guest-check: guest-dumps
 	$(GUEST_DIR)/check-bed.sh $(GUEST_OUT)
@@ -85,6 +86,15 @@ $(GUEST_OUT)/panic/truth.env: $(GUEST_INITRD)/initrd-panic.cpio \
 		$(GUEST_DIR)/truth.py $(GUEST_LIB)
 	$(GUEST_LOCK) $(GUEST_DIR)/run-panic.sh $(GUEST_VMLINUZ) \
 		$(GUEST_INITRD)/initrd-panic.cpio $(GUEST_KVER_SH) $(GUEST_OUT)/panic
+
+# The same crash from the keyboard interrupt (alt+sysrq+c through QMP):
+# the panic runs on the IRQ stack.
+$(GUEST_OUT)/irqpanic/truth.env: $(GUEST_INITRD)/initrd-panic.cpio \
+		$(GUEST_DIR)/run-panic.sh $(GUEST_DIR)/elf-end.py \
+		$(GUEST_DIR)/qmp.py $(GUEST_DIR)/truth.py $(GUEST_LIB)
+	$(GUEST_LOCK) $(GUEST_DIR)/run-panic.sh --irq $(GUEST_VMLINUZ) \
+		$(GUEST_INITRD)/initrd-panic.cpio $(GUEST_KVER_SH) \
+		$(GUEST_OUT)/irqpanic
 
 $(GUEST_OUT)/panic/makedumpfile.txt: $(GUEST_OUT)/panic/truth.env \
 		$(GUEST_DIR)/run-makedumpfile.sh $(GUEST_LIB)

@@ -4,6 +4,9 @@
 # The kernel command line picks what the guest does:
 #   mkd.mode=live    print the truth, then idle so the host can dump memory
 #   mkd.mode=panic   print the truth, load a capture kernel, crash the kernel
+#   mkd.mode=irqpanic  the same, but the host crashes it with the keyboard's
+#                    alt+sysrq+c (after MKD-CRASH-KEY), so the panic runs
+#                    in the keyboard interrupt, on the IRQ stack
 #   mkd.dimm=1       before the truth, wait for a hot-plugged DIMM to come
 #                    online (the host plugs it after seeing MKD-READY)
 #   mkd.run=PATH     before the truth, run the program PATH from the
@@ -108,12 +111,23 @@ print_truth() {
 	echo "MKD-KALLSYMS-END"
 }
 
+# crash_by_key: allow every sysrq function, then wait for the host's
+# alt+sysrq+c; the keyboard interrupt panics whatever runs at that moment.
+crash_by_key() {
+	echo 1 >/proc/sys/kernel/sysrq || fail "cannot enable sysrq"
+	echo "MKD-CRASH-KEY"
+	sleep 60
+	fail "still alive 60 s after asking for alt+sysrq+c"
+}
+
+# crash HOW: HOW is "write" (/proc/sysrq-trigger) or "key".
 crash() {
 	cmd="console=ttyS0 quiet panic=1 irqpoll nr_cpus=1 reset_devices mkd.mode=capture"
 	kexec-crash /boot/vmlinuz /boot/initrd.img "$cmd" ||
 		fail "kexec-crash could not load the capture kernel"
 	[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] ||
 		fail "capture kernel not loaded after kexec-crash"
+	[ "$1" != key ] || crash_by_key
 	echo "MKD-CRASH"
 	echo c >/proc/sysrq-trigger
 	fail "still alive after sysrq crash"
@@ -153,7 +167,8 @@ main() {
 	[ -z "$run" ] || "$run" || fail "'$run' failed"
 	print_truth
 	case $mode in
-	panic) crash ;;
+	panic) crash write ;;
+	irqpanic) crash key ;;
 	live) ;;
 	*) fail "unknown mkd.mode '$mode'" ;;
 	esac

@@ -1,7 +1,12 @@
 #!/bin/bash
 # Crash a guest and keep the vmcore its kdump capture kernel saved.
 #
-# usage: run-panic.sh KERNEL INITRD RELEASE OUT_DIR
+# usage: run-panic.sh [--irq] KERNEL INITRD RELEASE OUT_DIR
+#
+# --irq: crash from the keyboard interrupt instead: the guest enables sysrq
+# and says MKD-CRASH-KEY, the host types alt+sysrq+c through QMP, and the
+# panic runs in hard-IRQ context on the IRQ stack (its console trace has an
+# <IRQ> section, then the interrupted task's).
 #
 # INITRD is initrd-panic.cpio (it carries the kernel and initrd-base.cpio
 # for kexec-crash).  The guest (4-level paging, crashkernel=160M) prints
@@ -13,7 +18,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-APPEND="console=ttyS0 quiet panic=1 crashkernel=160M mkd.mode=panic"
+APPEND="console=ttyS0 quiet panic=1 crashkernel=160M"
+MODE=panic
 CPU=max,la57=off
 PAGING=4
 DISK_SIZE=1G
@@ -45,10 +51,31 @@ check_panic_trace() {
 	local serial=$1
 	grep -qa 'Kernel panic - not syncing' "$serial" ||
 		die "'$serial' has no 'Kernel panic - not syncing' line"
+	[ "$MODE" != irqpanic ] || grep -qa '<IRQ>' "$serial" ||
+		die "'$serial': the panic trace has no <IRQ> section"
+}
+
+# crash_guest: wait until the guest is about to crash; in --irq mode,
+# type alt+sysrq+c on its PS/2 keyboard when it asks for it.
+crash_guest() {
+	if [ "$MODE" = panic ]; then
+		wait_marker "$1" MKD-CRASH 90 "$QEMU_PID"
+		return
+	fi
+	wait_marker "$1" MKD-CRASH-KEY 90 "$QEMU_PID"
+	qmp '{"execute": "send-key", "arguments": {"keys": [
+		{"type": "qcode", "data": "alt"},
+		{"type": "qcode", "data": "sysrq"},
+		{"type": "qcode", "data": "c"}]}}'
 }
 
 main() {
-	[ $# -eq 4 ] || die "usage: $GUEST_PROG KERNEL INITRD RELEASE OUT_DIR"
+	if [ "${1:-}" = --irq ]; then
+		MODE=irqpanic
+		shift
+	fi
+	[ $# -eq 4 ] ||
+		die "usage: $GUEST_PROG [--irq] KERNEL INITRD RELEASE OUT_DIR"
 	local kernel=$1 initrd=$2 release=$3 out=$4 t0 t rc=0
 	need_cmd truncate fallocate
 
@@ -61,9 +88,10 @@ main() {
 	truncate -s "$DISK_SIZE" "$tmp/disk.img"
 
 	t0=$(now)
-	guest_start "$tmp" "$CPU" 512M "$kernel" "$initrd" "$APPEND" \
+	guest_start "$tmp" "$CPU" 512M "$kernel" "$initrd" \
+		"$APPEND mkd.mode=$MODE" \
 		-drive "file=$tmp/disk.img,format=raw,if=virtio"
-	wait_marker "$tmp/serial.log" MKD-CRASH 90 "$QEMU_PID"
+	crash_guest "$tmp/serial.log"
 	step "boot, truth, crash" "$t0"
 	t=$(now)
 	wait_marker "$tmp/serial.log" MKD-CAPTURE-BEGIN 90 "$QEMU_PID"

@@ -9,7 +9,7 @@
 #   offset differs (another call site), so names are compared from panic
 #   on and offsets from the frame after it;
 # - every CPU's trace (bt -a) ends cleanly, with no uncertain frame, on
-#   the panic dump and on the live 4- and 5-level QEMU dumps, but for the
+#   the panic dumps and on the live 4- and 5-level QEMU dumps, but for the
 #   NMI handler of the CPU the crash kernel stopped (found by scanning);
 # - with drgn and the debug vmlinux at hand, every CPU's frames and every
 #   task's are drgn's, pc for pc.
@@ -107,6 +107,11 @@ if [ -e "$panic/vmcore" ]; then
 		&& pass "vmcore: the CPU stopped by NMI shows its NMI handler (uncertain), then the interrupted context through pt_regs on the NMI stack" \
 		|| fail "vmcore: the CPU stopped by NMI: $(cat "$T_TMP/err")"
 fi
+# The panic from the keyboard interrupt (test-bt-irq.sh checks its
+# trace): every CPU's ends as cleanly.
+irq=$GUEST_OUT/irqpanic
+[ ! -e "$irq/vmcore" ] ||
+	clean_all "$irq/vmcore" "$(. "$irq/truth.env"; echo "$NCPUS")"
 for dir in "$GUEST_OUT/l4" "$GUEST_OUT/l5"; do
 	for f in qemu.elf qemu-kdump-zlib.flat; do
 		[ -e "$dir/$f" ] || { skip "$dir/$f: not generated"; continue; }

@@ -21,6 +21,7 @@ struct fake {
 	struct mkd_cfi_row rows[TEXT_END - TEXT_START];
 	bool have_row[TEXT_END - TEXT_START];
 	uint64_t hole;		/* one unreadable word, 0 for none */
+	bool irq;		/* the upper half is an IRQ stack */
 };
 
 static struct mkd_error *fake_read(void *arg, uint64_t addr, void *buf,
@@ -63,12 +64,21 @@ static bool fake_is_text(void *arg, uint64_t pc)
 	return pc >= TEXT_START && pc < TEXT_END;
 }
 
+#define IRQ_BASE (STACK_BASE + STACK_SIZE / 2)
+
 static bool fake_stack(void *arg, uint64_t addr, struct mkd_stack_range *s)
 {
+	struct fake *f = arg;
+
 	if (addr < STACK_BASE || addr >= STACK_BASE + STACK_SIZE)
 		return false;
 	*s = (struct mkd_stack_range){ STACK_BASE, STACK_BASE + STACK_SIZE,
 				       MKD_STACK_TASK };
+	if (f->irq && addr >= IRQ_BASE)
+		*s = (struct mkd_stack_range){ IRQ_BASE,
+			STACK_BASE + STACK_SIZE, MKD_STACK_IRQ };
+	else if (f->irq)
+		s->end = IRQ_BASE;
 	return true;
 }
 
@@ -296,6 +306,68 @@ START_TEST(unwind_survives_corrupt_rows_and_stacks)
 }
 END_TEST
 
+/*
+ * A panic in an interrupt handler, as on the guest's keyboard sysrq: the
+ * handler 0x1000 on the IRQ stack, called by 0x1100 (common_interrupt)
+ * after it switched stacks, whose row finds the task stack through the
+ * old sp saved at its own sp; 0x1200 (asm_common_interrupt) holds the
+ * pt_regs of the interrupted 0x1300, whose caller 0x1400 is the bottom.
+ */
+START_TEST(unwind_crosses_from_the_irq_stack_through_pt_regs)
+{
+	struct fake *f = chain();
+	struct mkd_cfi_row indirect = {
+		.kind = MKD_CFI_CALL, .cfa_reg = MKD_X86_64_RSP,
+		.cfa_deref = true, .cfa_post = 16,
+	};
+	struct mkd_cfi_row regs = { .kind = MKD_CFI_REGS,
+				    .cfa_reg = MKD_X86_64_RSP };
+	struct mkd_cfi_row bottom = { .kind = MKD_CFI_END };
+	uint64_t pt = STACK_BASE + 0x110;
+	struct mkd_stack_trace t;
+	size_t i;
+
+	f->irq = true;
+	rows(f, 0x1100, 0x1200, indirect);
+	rows(f, 0x1200, 0x1300, regs);
+	rows(f, 0x1300, 0x1400, call16);
+	rows(f, 0x1400, 0x1500, bottom);
+	put(f, IRQ_BASE + 0x108, 0x1150);	/* the handler's caller */
+	put(f, IRQ_BASE + 0x110, STACK_BASE + 0x100);	/* the old sp */
+	put(f, STACK_BASE + 0x108, 0x1250);
+	put(f, pt + 8 * MKD_X86_64_RIP, 0x1350);
+	put(f, pt + 8 * MKD_X86_64_CS, 0x10);
+	put(f, pt + 8 * MKD_X86_64_RSP, STACK_BASE + 0x200);
+	put(f, pt + 8 * MKD_X86_64_RAX, 0x1ad40);
+	put(f, STACK_BASE + 0x208, 0x1450);
+	run(f, 0x1010, IRQ_BASE + 0x100, &t);
+	ck_assert_int_eq(t.end, MKD_UNWIND_END_BOTTOM);
+	ck_assert_uint_eq(t.n, 5);
+	ck_assert_uint_eq(t.frames[1].pc, 0x1150);
+	ck_assert_int_eq(t.frames[1].stack, MKD_STACK_IRQ);
+	ck_assert_uint_eq(t.frames[1].cfa, STACK_BASE + 0x110);
+	ck_assert_uint_eq(t.frames[2].pc, 0x1250);
+	ck_assert_int_eq(t.frames[2].stack, MKD_STACK_TASK);
+	ck_assert_uint_eq(t.frames[3].pc, 0x1350);
+	ck_assert(t.frames[3].flags & MKD_FRAME_REGS);
+	ck_assert_uint_eq(t.frames[3].regs_addr, pt);
+	ck_assert_uint_eq(t.frames[3].regs[MKD_X86_64_RAX], 0x1ad40);
+	ck_assert_uint_eq(t.frames[4].pc, 0x1450);
+	for (i = 0; i < t.n; i++)
+		ck_assert(t.frames[i].flags & MKD_FRAME_RELIABLE);
+	mkd_stack_trace_deinit(&t);
+
+	/* An old sp back on the IRQ stack, below: refused, with a note. */
+	put(f, IRQ_BASE + 0x110, IRQ_BASE + 0x20);
+	run(f, 0x1010, IRQ_BASE + 0x100, &t);
+	ck_assert_int_eq(t.end, MKD_UNWIND_END_ERROR);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_ptr_nonnull(strstr(t.note, "wrong way"));
+	mkd_stack_trace_deinit(&t);
+	free(f);
+}
+END_TEST
+
 START_TEST(orc_entries_decode)
 {
 	const struct mkd_orc_layout *l = &mkd_orc_layout_6_1;
@@ -340,6 +412,7 @@ static Suite *unwind_suite(void)
 	tcase_add_test(tc, unwind_unreadable_word_gives_a_note);
 	tcase_add_test(tc, unwind_refuses_a_stack_going_backwards);
 	tcase_add_test(tc, unwind_survives_corrupt_rows_and_stacks);
+	tcase_add_test(tc, unwind_crosses_from_the_irq_stack_through_pt_regs);
 	tcase_add_test(tc, orc_entries_decode);
 	suite_add_tcase(s, tc);
 	return s;
